@@ -1,0 +1,178 @@
+import path from 'node:path';
+import { ConfigError } from './errors.js';
+
+/**
+ * All runtime configuration, read once from the environment. This is the only module that reads
+ * `process.env`; everything else receives the parts it needs as explicit options.
+ * Each field documents its variable and default; the README's configuration table mirrors it.
+ */
+export interface AppConfig {
+  /** CORPUS_DIR, default `corpus`: one captured article per `.txt` file; the file name is the slug. */
+  readonly corpusDir: string;
+  /** DATA_DIR, default `.data`: index generations and the manifest. */
+  readonly dataDir: string;
+  /** EMBEDDINGS, default `local`: `local` (Universal Sentence Encoder, offline) or `openai` / `ollama`. */
+  readonly embeddings: EmbeddingsConfig;
+  /** HNSW_EF, default 64: hnswlib's search breadth, set explicitly after every load. */
+  readonly hnswEf: number;
+  /** MAX_QUESTION_CHARS, default 1000. */
+  readonly maxQuestionChars: number;
+  readonly server: ServerConfig;
+  readonly slack: SlackConfig;
+  readonly llm: LlmConfig | undefined;
+}
+
+export interface EmbeddingsConfig {
+  readonly provider: 'local' | 'openai' | 'ollama';
+  /** EMBEDDINGS_MODEL: model name for remote providers. */
+  readonly model: string | undefined;
+  /** EMBEDDINGS_BASE_URL: base URL for remote providers. */
+  readonly baseUrl: string | undefined;
+  /** EMBEDDINGS_API_KEY (falls back to LLM_API_KEY). */
+  readonly apiKey: string | undefined;
+}
+
+export interface ServerConfig {
+  /** HOST, default 127.0.0.1. */
+  readonly host: string;
+  /** PORT, default 8787; 0 picks a free port. */
+  readonly port: number;
+  /** PUBLIC_BASE_URL, default http://HOST:PORT: used in links to paragraphs (Slack sources). */
+  readonly publicBaseUrl: string | undefined;
+  /** ALLOWED_ORIGINS, comma separated; unset: same origin and non-browser clients only. */
+  readonly allowedOrigins: readonly string[] | undefined;
+  /** WS_MAX_PAYLOAD_BYTES, default 65536: larger frames close the socket with 1009. */
+  readonly maxPayloadBytes: number;
+  /** WS_RATE_LIMIT_PER_MINUTE, default 30: questions per minute per connection and per IP. */
+  readonly rateLimitPerMinute: number;
+  /** WS_MAX_CONNECTIONS_PER_IP, default 20. */
+  readonly maxConnectionsPerIp: number;
+  /** WS_PING_INTERVAL_MS, default 30000: peers that miss a pong are terminated. */
+  readonly pingIntervalMs: number;
+  /** WS_MAX_BUFFERED_BYTES, default 1048576: stop streaming deltas to a client whose bufferedAmount passes this. */
+  readonly maxBufferedBytes: number;
+  /** SHUTDOWN_GRACE_MS, default 10000: how long answers in flight may take after SIGTERM. */
+  readonly shutdownGraceMs: number;
+}
+
+export interface SlackConfig {
+  /** SLACK_SIGNING_SECRET: the bot routes are active only when set. */
+  readonly signingSecret: string | undefined;
+  /** SLACK_BOT_TOKEN: needed to post replies. */
+  readonly botToken: string | undefined;
+  /** SLACK_API_BASE_URL, default https://slack.com/api. */
+  readonly apiBaseUrl: string;
+  /** SLACK_COMMAND, default /ask. */
+  readonly command: string;
+  /** SLACK_FEEDBACK_LOG, default DATA_DIR/feedback.jsonl. */
+  readonly feedbackLog: string;
+}
+
+export interface LlmConfig {
+  /** LLM_PROVIDER: `openai` (any OpenAI-compatible endpoint: vLLM, llama.cpp, LM Studio) or `ollama`. */
+  readonly provider: 'openai' | 'ollama';
+  /** LLM_BASE_URL. */
+  readonly baseUrl: string | undefined;
+  /** LLM_MODEL. */
+  readonly model: string;
+  /** LLM_API_KEY. */
+  readonly apiKey: string | undefined;
+  /** LLM_TIMEOUT_MS, default 20000: past it the extractive answer is used. */
+  readonly timeoutMs: number;
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function readInt(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(
+      'CONFIG_INVALID_NUMBER',
+      `${name} must be a whole number from ${min} to ${max}, got "${raw}"`,
+    );
+  }
+  return value;
+}
+
+function readString(env: Env, name: string): string | undefined {
+  const raw = env[name]?.trim();
+  return raw === undefined || raw === '' ? undefined : raw;
+}
+
+function readChoice<T extends string>(env: Env, name: string, choices: readonly T[], fallback: T): T {
+  const raw = readString(env, name);
+  if (raw === undefined) return fallback;
+  if (!(choices as readonly string[]).includes(raw)) {
+    throw new ConfigError('CONFIG_INVALID_CHOICE', `${name} must be one of ${choices.join(', ')}, got "${raw}"`);
+  }
+  return raw as T;
+}
+
+/**
+ * Reads and validates the configuration. Throws `ConfigError` naming the variable on a bad value.
+ * @param env defaults to `process.env`; tests pass their own object.
+ * @param cwd the directory relative paths are resolved against.
+ */
+export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): AppConfig {
+  const dataDir = path.resolve(cwd, readString(env, 'DATA_DIR') ?? '.data');
+  const llmProvider = readString(env, 'LLM_PROVIDER');
+  let llm: LlmConfig | undefined;
+  if (llmProvider !== undefined) {
+    const provider = readChoice(env, 'LLM_PROVIDER', ['openai', 'ollama'] as const, 'openai');
+    const model = readString(env, 'LLM_MODEL');
+    if (model === undefined) {
+      throw new ConfigError('CONFIG_MISSING', 'LLM_MODEL must be set when LLM_PROVIDER is set');
+    }
+    llm = Object.freeze({
+      provider,
+      model,
+      baseUrl: readString(env, 'LLM_BASE_URL'),
+      apiKey: readString(env, 'LLM_API_KEY'),
+      timeoutMs: readInt(env, 'LLM_TIMEOUT_MS', 20_000, 100, 600_000),
+    });
+  }
+  const origins = readString(env, 'ALLOWED_ORIGINS');
+  const config: AppConfig = {
+    corpusDir: path.resolve(cwd, readString(env, 'CORPUS_DIR') ?? 'corpus'),
+    dataDir,
+    embeddings: Object.freeze({
+      provider: readChoice(env, 'EMBEDDINGS', ['local', 'openai', 'ollama'] as const, 'local'),
+      model: readString(env, 'EMBEDDINGS_MODEL'),
+      baseUrl: readString(env, 'EMBEDDINGS_BASE_URL'),
+      apiKey: readString(env, 'EMBEDDINGS_API_KEY') ?? readString(env, 'LLM_API_KEY'),
+    }),
+    hnswEf: readInt(env, 'HNSW_EF', 64, 1, 10_000),
+    maxQuestionChars: readInt(env, 'MAX_QUESTION_CHARS', 1000, 10, 100_000),
+    server: Object.freeze({
+      host: readString(env, 'HOST') ?? '127.0.0.1',
+      port: readInt(env, 'PORT', 8787, 0, 65_535),
+      publicBaseUrl: readString(env, 'PUBLIC_BASE_URL')?.replace(/\/+$/, ''),
+      allowedOrigins:
+        origins === undefined
+          ? undefined
+          : Object.freeze(
+              origins
+                .split(',')
+                .map((o) => o.trim())
+                .filter(Boolean),
+            ),
+      maxPayloadBytes: readInt(env, 'WS_MAX_PAYLOAD_BYTES', 64 * 1024, 1024, 16 * 1024 * 1024),
+      rateLimitPerMinute: readInt(env, 'WS_RATE_LIMIT_PER_MINUTE', 30, 1, 100_000),
+      maxConnectionsPerIp: readInt(env, 'WS_MAX_CONNECTIONS_PER_IP', 20, 1, 100_000),
+      pingIntervalMs: readInt(env, 'WS_PING_INTERVAL_MS', 30_000, 100, 3_600_000),
+      maxBufferedBytes: readInt(env, 'WS_MAX_BUFFERED_BYTES', 1024 * 1024, 1024, 1024 * 1024 * 1024),
+      shutdownGraceMs: readInt(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
+    }),
+    slack: Object.freeze({
+      signingSecret: readString(env, 'SLACK_SIGNING_SECRET'),
+      botToken: readString(env, 'SLACK_BOT_TOKEN'),
+      apiBaseUrl: (readString(env, 'SLACK_API_BASE_URL') ?? 'https://slack.com/api').replace(/\/+$/, ''),
+      command: readString(env, 'SLACK_COMMAND') ?? '/ask',
+      feedbackLog: path.resolve(cwd, readString(env, 'SLACK_FEEDBACK_LOG') ?? path.join(dataDir, 'feedback.jsonl')),
+    }),
+    llm,
+  };
+  return Object.freeze(config);
+}
