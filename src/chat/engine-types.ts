@@ -1,0 +1,65 @@
+import type { Article } from '../index/article.js';
+import type { Answer, ConversationTurn, RetrievedParagraph, RetrieverMode } from './answer-types.js';
+
+/**
+ * The question-answering engine: one per process, built by `createEngine` (src/chat/create-engine.ts)
+ * in the composition root and passed to the CLI, the servers and the eval runner.
+ */
+export interface Engine {
+  /** Every article of the corpus, in corpus order. */
+  readonly articles: readonly Article[];
+  /** The article with this slug; without a slug, the first article. */
+  article(slug?: string): Article | undefined;
+  /**
+   * Answers one question from the corpus. Throws `QuestionError` (codes `QUESTION_EMPTY`,
+   * `QUESTION_TOO_LONG`, `QUESTION_NOT_STRING`, `QUESTION_UNKNOWN_ARTICLE`) before doing any work
+   * when the question is refused. `onDelta` receives the answer text in order as it is produced;
+   * the concatenation of all deltas equals the final `answer`.
+   */
+  ask(question: string, options?: AskOptions): Promise<Answer>;
+  /** The ranked paragraphs a question retrieves (for evals and debugging). */
+  retrieve(query: string, options?: RetrieveOptions): Promise<RetrievedParagraph[]>;
+  /** Releases worker threads and timers. */
+  close(): Promise<void>;
+}
+
+export interface AskOptions {
+  /** Earlier turns of this conversation, oldest first. Follow-ups are resolved against them. */
+  readonly history?: readonly ConversationTurn[];
+  /** Restrict retrieval to one article; default: the whole corpus. */
+  readonly article?: string;
+  /** Default `hybrid`. */
+  readonly retriever?: RetrieverMode;
+  /** Default `extractive`; `llm` needs a configured provider (falls back to extractive). */
+  readonly answerer?: 'extractive' | 'llm';
+  readonly onDelta?: (text: string) => void;
+  readonly signal?: AbortSignal;
+}
+
+export interface RetrieveOptions {
+  /** How many paragraphs; default 8. */
+  readonly k?: number;
+  readonly article?: string;
+  readonly retriever?: RetrieverMode;
+}
+
+/**
+ * Turns retrieved paragraphs into an answer. The extractive answerer is the default; an LLM answerer
+ * (optional) implements the same interface.
+ */
+export interface Answerer {
+  readonly name: string;
+  answer(input: AnswerInput): Promise<Answer>;
+}
+
+export interface AnswerInput {
+  /** The reader's question as asked. */
+  readonly question: string;
+  /** The question made standalone with the conversation (what retrieval used). */
+  readonly standaloneQuestion: string;
+  readonly history: readonly ConversationTurn[];
+  /** Retrieved paragraphs, best first. */
+  readonly candidates: readonly RetrievedParagraph[];
+  readonly onDelta?: (text: string) => void;
+  readonly signal?: AbortSignal;
+}
