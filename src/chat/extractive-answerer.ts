@@ -1,0 +1,218 @@
+import type { Paragraph } from '../index/article.js';
+import { tokenize, termsMatch } from '../index/tokenize.js';
+import type { Sentence } from '../index/split-sentences.js';
+import type { Answer, Citation, RetrievedParagraph } from './answer-types.js';
+import { analyzeQuestion, isStrictType, sentenceMatchesType, type QuestionAnalysis } from './analyze-question.js';
+import type { AnswerInput, Answerer } from './engine-types.js';
+import type { HybridRetriever } from './hybrid-retriever.js';
+import { composeRefusal, formatCitedSentence } from './compose-answer.js';
+
+/**
+ * The default answerer: deterministic, offline, no LLM. It scores every sentence of the top retrieved
+ * paragraphs against the question (sentence and paragraph embedding similarity, IDF-weighted term
+ * coverage, and whether the sentence holds the kind of answer asked for), then builds a short answer
+ * from the best one or two sentences, each followed by its ¶ marker. When the best sentence is too weak,
+ * it says the article does not answer and cites nothing: a wrong citation is worse than none.
+ */
+export interface ExtractiveAnswererOptions {
+  readonly retriever: HybridRetriever;
+  /** The engine's (cached) query embedder; vectors are unit length. */
+  readonly embedQuery: (text: string) => Promise<readonly number[]>;
+  /** How many retrieved paragraphs to read sentences from; default 6. */
+  readonly maxParagraphs?: number;
+  readonly thresholds?: Partial<GroundingThresholds>;
+}
+
+/**
+ * When a sentence counts as evidence. Calibrated on the development questions in
+ * `tests/fixtures/dev-questions.jsonl` (not the shipped eval suite); see README "Answering".
+ */
+export interface GroundingThresholds {
+  /** Minimum combined score of the best sentence. */
+  readonly minScore: number;
+  /** Minimum share (IDF-weighted) of the question's terms found in the paragraph, unless the meaning match is strong. */
+  readonly minCoverage: number;
+  /** A sentence this similar in meaning needs no term overlap. */
+  readonly strongDense: number;
+  /** A second sentence is added when it scores at least this share of the best. */
+  readonly secondRatio: number;
+}
+
+export const DEFAULT_THRESHOLDS: GroundingThresholds = {
+  minScore: 0.36,
+  minCoverage: 0.34,
+  strongDense: 0.55,
+  secondRatio: 0.9,
+};
+
+interface ScoredSentence {
+  readonly paragraph: Paragraph;
+  readonly sentence: Sentence;
+  readonly index: number;
+  readonly sentences: readonly Sentence[];
+  readonly score: number;
+  readonly dense: number;
+  readonly coverage: number;
+  readonly paragraphCoverage: number;
+  readonly typeMatch: boolean;
+  readonly matched: ReadonlySet<string>;
+}
+
+export function createExtractiveAnswerer(options: ExtractiveAnswererOptions): Answerer {
+  const thresholds = { ...DEFAULT_THRESHOLDS, ...options.thresholds };
+  const maxParagraphs = options.maxParagraphs ?? 6;
+  const { retriever } = options;
+
+  const idf = (term: string): number => {
+    const value = retriever.bm25.idf(term);
+    return value > 0 ? value : retriever.bm25.maxIdf;
+  };
+
+  const coverage = (terms: readonly string[], against: readonly string[]): { share: number; matched: Set<string> } => {
+    let total = 0;
+    let hit = 0;
+    const matched = new Set<string>();
+    for (const term of terms) {
+      const weight = idf(term);
+      total += weight;
+      if (against.some((other) => termsMatch(term, other))) {
+        hit += weight;
+        matched.add(term);
+      }
+    }
+    return { share: total === 0 ? 0 : hit / total, matched };
+  };
+
+  const scoreSentences = async (
+    question: string,
+    analysis: QuestionAnalysis,
+    candidates: readonly RetrievedParagraph[],
+  ): Promise<ScoredSentence[]> => {
+    const vector = await options.embedQuery(question);
+    const scored: ScoredSentence[] = [];
+    const { chunks } = retriever;
+    for (const candidate of candidates.slice(0, maxParagraphs)) {
+      const position = retriever.chunkPosition(candidate.paragraph.ref);
+      const chunk = chunks[position];
+      if (chunk === undefined) continue;
+      const paragraphCoverage = coverage(analysis.terms, tokenize(chunk.searchText)).share;
+      const base = retriever.sentenceOffset(position);
+      chunk.sentences.forEach((sentence, index) => {
+        const dense = retriever.sentenceSimilarity(vector, base + index);
+        const { share, matched } = coverage(analysis.terms, tokenize(sentence.text));
+        const typeMatch = sentenceMatchesType(sentence.text, analysis.type);
+        const typeAdjust = analysis.type === 'general' ? 0 : typeMatch ? 0.05 : -0.08;
+        const score =
+          0.45 * dense + 0.15 * (candidate.dense ?? 0) + 0.25 * share + 0.15 * paragraphCoverage + typeAdjust;
+        scored.push({
+          paragraph: candidate.paragraph,
+          sentence,
+          index,
+          sentences: chunk.sentences,
+          score,
+          dense,
+          coverage: share,
+          paragraphCoverage,
+          typeMatch,
+          matched,
+        });
+      });
+    }
+    return scored.sort((a, b) => b.score - a.score);
+  };
+
+  const isEvidence = (s: ScoredSentence, analysis: QuestionAnalysis): boolean => {
+    if (s.score < thresholds.minScore) return false;
+    if (isStrictType(analysis.type) && !s.typeMatch) return false;
+    return Math.max(s.paragraphCoverage, s.coverage) >= thresholds.minCoverage || s.dense >= thresholds.strongDense;
+  };
+
+  return {
+    name: 'extractive',
+    async answer(input: AnswerInput): Promise<Answer> {
+      const analysis = analyzeQuestion(input.standaloneQuestion);
+      const related = input.candidates.slice(0, 3).map((c) => c.paragraph);
+      if (analysis.isInstruction || input.candidates.length === 0) {
+        return emit(composeRefusal(related), input);
+      }
+      const scored = await scoreSentences(input.standaloneQuestion, analysis, input.candidates);
+      // The top sentence of the right kind must itself be evidence: passing over it to a weaker sentence
+      // that happens to share words is how wrong citations are made.
+      const best = scored.find((s) => !isStrictType(analysis.type) || s.typeMatch);
+      if (best === undefined || !isEvidence(best, analysis)) {
+        return emit(composeRefusal(related), input);
+      }
+      const picks = pickSentences(best, scored, analysis, thresholds);
+      const citations: Citation[] = [];
+      const parts: string[] = [];
+      for (const pick of picks) {
+        const quote = pick.paragraph.text.slice(pick.start, pick.end);
+        citations.push({
+          id: pick.paragraph.id,
+          article: pick.paragraph.article,
+          paragraph: pick.paragraph.number,
+          text: pick.paragraph.text,
+          quote,
+        });
+        parts.push(formatCitedSentence(quote, pick.paragraph.number));
+      }
+      return emit(
+        {
+          answer: parts.join(' '),
+          grounded: true,
+          citations,
+          related: [],
+          answerer: 'extractive',
+          notes: [],
+        },
+        input,
+      );
+    },
+  };
+}
+
+interface Pick {
+  readonly paragraph: Paragraph;
+  readonly start: number;
+  readonly end: number;
+}
+
+const LEADING_PRONOUN = /^["“]?(?:He|She|They|It|This|That|These|Those|His|Her|Their)\b/;
+
+/**
+ * The best sentence, widened to a neighbour when it cannot stand alone (a bare quote fragment, or a
+ * sentence opening with a pronoun), plus at most one sentence from another paragraph that covers
+ * question terms the first did not.
+ */
+function pickSentences(
+  best: ScoredSentence,
+  scored: readonly ScoredSentence[],
+  analysis: QuestionAnalysis,
+  thresholds: GroundingThresholds,
+): Pick[] {
+  const picks: Pick[] = [widen(best)];
+  const second = scored.find(
+    (s) =>
+      s.paragraph.ref !== best.paragraph.ref &&
+      s.score >= best.score * thresholds.secondRatio &&
+      [...s.matched].some((term) => !best.matched.has(term)) &&
+      (!isStrictType(analysis.type) || s.typeMatch),
+  );
+  if (second !== undefined) picks.push(widen(second));
+  return picks;
+}
+
+function widen(s: ScoredSentence): Pick {
+  let first = s.index;
+  const words = s.sentence.text.split(/\s+/).length;
+  if (first > 0 && (LEADING_PRONOUN.test(s.sentence.text) || words < 6)) first -= 1;
+  return { paragraph: s.paragraph, start: s.sentences[first]!.start, end: s.sentence.end };
+}
+
+/** Streams the answer's text through `onDelta` clause by clause, then returns it. */
+function emit(answer: Answer, input: AnswerInput): Answer {
+  if (input.onDelta !== undefined) {
+    for (const piece of answer.answer.match(/[^\s]+\s*/g) ?? []) input.onDelta(piece);
+  }
+  return answer;
+}

@@ -1,0 +1,35 @@
+import type { EmbeddingsInterface } from '@langchain/core/embeddings';
+
+/**
+ * Embeds questions through an LRU cache keyed by the normalised text, sharing one in-flight call per
+ * key: readers of one article ask the same questions, and the embedder is the slowest step.
+ * Returned vectors are unit length.
+ */
+export function createQueryEmbedder(options: {
+  embeddings: EmbeddingsInterface;
+  capacity: number;
+}): (text: string) => Promise<readonly number[]> {
+  const cache = new Map<string, Promise<readonly number[]>>();
+  return (text: string) => {
+    const normalized = text.replace(/\s+/g, ' ').trim();
+    const key = normalized.toLowerCase();
+    const hit = cache.get(key);
+    if (hit !== undefined) {
+      cache.delete(key);
+      cache.set(key, hit);
+      return hit;
+    }
+    const pending = options.embeddings.embedQuery(normalized).then(unit);
+    pending.catch(() => cache.delete(key));
+    cache.set(key, pending);
+    if (cache.size > options.capacity) cache.delete(cache.keys().next().value as string);
+    return pending;
+  };
+}
+
+function unit(vector: number[]): number[] {
+  let norm = 0;
+  for (const x of vector) norm += x * x;
+  norm = Math.sqrt(norm) || 1;
+  return vector.map((x) => x / norm);
+}
