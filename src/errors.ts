@@ -32,3 +32,31 @@ export class EmbeddingError extends AppError {}
 export function isAppError(error: unknown): error is AppError {
   return error instanceof AppError;
 }
+
+/**
+ * A Slack request or Web API call that failed: unsigned, stale or tampered requests
+ * (`SLACK_SIGNATURE_MISSING`, `SLACK_SIGNATURE_STALE`, `SLACK_SIGNATURE_INVALID`), oversized or malformed
+ * payloads (`SLACK_BODY_TOO_LARGE`, `SLACK_BAD_PAYLOAD`), and Web API failures (`SLACK_API_ERROR`,
+ * `SLACK_NOT_CONFIGURED`). The Slack route turns them into HTTP statuses in one place.
+ */
+export class SlackError extends AppError {}
+
+/**
+ * A WebSocket frame the chat server refuses (not JSON, unknown type, bad question, rate limited...).
+ * The server answers it with an `error` message carrying this code and keeps the connection open.
+ * `id` is the client's question id when the frame carried a usable one.
+ */
+export class ProtocolError extends AppError {
+  readonly id: string | null;
+
+  constructor(code: string, message: string, options?: { cause?: unknown; id?: string | null }) {
+    super(code, message, options);
+    this.id = options?.id ?? null;
+  }
+}
+
+/**
+ * An eval suite, feedback log or report that cannot be used (malformed line, unknown field, evidence not in the
+ * article), or an eval run that cannot proceed. Messages start with `file:line:` when a line is at fault.
+ */
+export class EvalError extends AppError {}
