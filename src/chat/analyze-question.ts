@@ -9,6 +9,10 @@ export type AnswerType = 'count' | 'age' | 'person' | 'time' | 'place' | 'reason
 
 export interface QuestionAnalysis {
   readonly type: AnswerType;
+  /** "Who is Bulat?": the name asked about, answered by the sentence that introduces the person. */
+  readonly identityOf: string | undefined;
+  /** "What did Putin say ...?": the speaker whose quoted words answer. */
+  readonly speaker: string | undefined;
   /** Stemmed content terms, stop words and question words removed. */
   readonly terms: readonly string[];
   /** The question asks us to drop our rules or reveal our prompt: never answered from the article. */
@@ -31,6 +35,10 @@ const INSTRUCTION_PATTERNS: readonly RegExp[] = [
   /\b(?:reveal|print|show|repeat|output)\b.{0,30}\b(?:prompt|instructions?|configuration|api key|secret)\b/i,
 ];
 
+const IDENTITY = /^\s*[Ww]ho\s+(?:is|was|are|were)\s+((?:\p{Lu}[\p{Ll}'’-]+\s*){1,3})\??\s*$/u;
+const SPEAKER =
+  /\b(?:did|does|do|has|had)\s+((?:\p{Lu}[\p{Ll}'’-]+\s*){1,3}?)\s*(?:say|said|tell|told|write|wrote|warn|warned|claim|explain|describe|think|mean|add|recall)\b|\b[Hh]ow\s+(?:did|does)\s+((?:\p{Lu}[\p{Ll}'’-]+\s*){1,3}?)\s*describe\b/u;
+
 /** Words that shape a question but say nothing about its subject. */
 const QUESTION_WORDS = new Set(
   ['happen', 'kind', 'type', 'thing', 'way', 'exact', 'exactli', 'actual', 'actualli', 'piec', 'report', 'mention', 'describ', 'explain', 'accord', 'mean', 'old', 'number', 'name', 'year', 'know', 'call', 'reason', 'think'].map(
@@ -42,7 +50,16 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
   const type = TYPE_PATTERNS.find(([, pattern]) => pattern.test(question))?.[0] ?? 'general';
   const terms = [...new Set(tokenize(question))].filter((term) => !QUESTION_WORDS.has(term));
   const isInstruction = INSTRUCTION_PATTERNS.some((pattern) => pattern.test(question));
-  return { type, terms: terms.length > 0 ? terms : [...new Set(tokenize(question))], isInstruction };
+  const identityOf = IDENTITY.exec(question)?.[1]?.trim();
+  const speakerMatch = SPEAKER.exec(question);
+  const speaker = (speakerMatch?.[1] ?? speakerMatch?.[2])?.trim();
+  return {
+    type,
+    identityOf,
+    speaker,
+    terms: terms.length > 0 ? terms : [...new Set(tokenize(question))],
+    isInstruction,
+  };
 }
 
 const NUMBER_WORDS =

@@ -21,6 +21,9 @@ export interface ExtractiveAnswererOptions {
   /** How many retrieved paragraphs to read sentences from; default 6. */
   readonly maxParagraphs?: number;
   readonly thresholds?: Partial<GroundingThresholds>;
+  readonly weights?: Partial<SentenceWeights>;
+  /** Diagnostics: receives the scored sentences of every answer (calibration scripts, never production). */
+  readonly trace?: (question: string, scored: readonly ScoredSentence[]) => void;
 }
 
 /**
@@ -38,14 +41,36 @@ export interface GroundingThresholds {
   readonly secondRatio: number;
 }
 
-export const DEFAULT_THRESHOLDS: GroundingThresholds = {
-  minScore: 0.36,
-  minCoverage: 0.34,
-  strongDense: 0.55,
-  secondRatio: 0.9,
+/** How the evidence for one sentence is combined (the type, identity and quote adjustments come on top). */
+export interface SentenceWeights {
+  /** Cosine similarity of question and sentence. */
+  readonly sentenceDense: number;
+  /** Cosine similarity of question and the sentence's paragraph. */
+  readonly paragraphDense: number;
+  /** The paragraph's fused retrieval score (0..1, 1 for the best paragraph). */
+  readonly retrieval: number;
+  /** IDF-weighted share of the question's terms in the sentence. */
+  readonly sentenceCoverage: number;
+  /** The same share over the whole paragraph and its section heading. */
+  readonly paragraphCoverage: number;
+}
+
+export const DEFAULT_WEIGHTS: SentenceWeights = {
+  sentenceDense: 0.5,
+  paragraphDense: 0.1,
+  retrieval: 0.1,
+  sentenceCoverage: 0.2,
+  paragraphCoverage: 0.1,
 };
 
-interface ScoredSentence {
+export const DEFAULT_THRESHOLDS: GroundingThresholds = {
+  minScore: 0.42,
+  minCoverage: 0.34,
+  strongDense: 0.55,
+  secondRatio: 0.97,
+};
+
+export interface ScoredSentence {
   readonly paragraph: Paragraph;
   readonly sentence: Sentence;
   readonly index: number;
@@ -60,6 +85,7 @@ interface ScoredSentence {
 
 export function createExtractiveAnswerer(options: ExtractiveAnswererOptions): Answerer {
   const thresholds = { ...DEFAULT_THRESHOLDS, ...options.thresholds };
+  const weights = { ...DEFAULT_WEIGHTS, ...options.weights };
   const maxParagraphs = options.maxParagraphs ?? 6;
   const { retriever } = options;
 
@@ -96,14 +122,25 @@ export function createExtractiveAnswerer(options: ExtractiveAnswererOptions): An
       const chunk = chunks[position];
       if (chunk === undefined) continue;
       const paragraphCoverage = coverage(analysis.terms, tokenize(chunk.searchText)).share;
+      const speaks = analysis.speaker !== undefined && chunk.searchText.includes(analysis.speaker.split(' ').at(-1)!);
       const base = retriever.sentenceOffset(position);
       chunk.sentences.forEach((sentence, index) => {
         const dense = retriever.sentenceSimilarity(vector, base + index);
         const { share, matched } = coverage(analysis.terms, tokenize(sentence.text));
         const typeMatch = sentenceMatchesType(sentence.text, analysis.type);
-        const typeAdjust = analysis.type === 'general' ? 0 : typeMatch ? 0.05 : -0.08;
+        const counts = analysis.type === 'count' && countsQuestionTerms(sentence.text, analysis.terms) ? 0.05 : 0;
+        const typeAdjust = (analysis.type === 'general' ? 0 : typeMatch ? 0.05 : -0.08) + counts;
+        const identity = analysis.identityOf !== undefined && introduces(sentence.text, analysis.identityOf) ? 0.15 : 0;
+        const quoted = speaks && /["“]/.test(sentence.text) ? 0.08 : 0;
         const score =
-          0.45 * dense + 0.15 * (candidate.dense ?? 0) + 0.25 * share + 0.15 * paragraphCoverage + typeAdjust;
+          weights.sentenceDense * dense +
+          weights.paragraphDense * (candidate.dense ?? 0) +
+          weights.retrieval * candidate.score +
+          weights.sentenceCoverage * share +
+          weights.paragraphCoverage * paragraphCoverage +
+          typeAdjust +
+          identity +
+          quoted;
         scored.push({
           paragraph: candidate.paragraph,
           sentence,
@@ -136,13 +173,14 @@ export function createExtractiveAnswerer(options: ExtractiveAnswererOptions): An
         return emit(composeRefusal(related), input);
       }
       const scored = await scoreSentences(input.standaloneQuestion, analysis, input.candidates);
+      options.trace?.(input.standaloneQuestion, scored);
       // The top sentence of the right kind must itself be evidence: passing over it to a weaker sentence
       // that happens to share words is how wrong citations are made.
       const best = scored.find((s) => !isStrictType(analysis.type) || s.typeMatch);
       if (best === undefined || !isEvidence(best, analysis)) {
         return emit(composeRefusal(related), input);
       }
-      const picks = pickSentences(best, scored, analysis, thresholds);
+      const picks = pickSentences(best, scored, analysis, thresholds, (s) => isEvidence(s, analysis));
       const citations: Citation[] = [];
       const parts: string[] = [];
       for (const pick of picks) {
@@ -171,6 +209,31 @@ export function createExtractiveAnswerer(options: ExtractiveAnswererOptions): An
   };
 }
 
+/**
+ * Whether a number in the sentence counts something the question names: "4,700 North Korean soldiers"
+ * answers "how many soldiers", "five North Korean drones" does not answer "how many troops".
+ */
+function countsQuestionTerms(sentence: string, terms: readonly string[]): boolean {
+  const tokens = sentence.split(/\s+/);
+  return tokens.some((token, i) => {
+    if (!/\d/.test(token) && !NUMBER_WORD.test(token)) return false;
+    const following = tokenize(tokens.slice(i + 1, i + 5).join(' '));
+    return following.some((word) => terms.some((term) => termsMatch(term, word)));
+  });
+}
+
+const NUMBER_WORD =
+  /^(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundreds?|thousands?|dozens?|several|multiple)$/i;
+
+/** Whether the sentence introduces the person: "Vlad, a 31-year-old soldier", "whose call sign is Bulat". */
+function introduces(sentence: string, name: string): boolean {
+  const n = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(
+    `\\b${n},\\s+(?:a|an|the|\\d)|\\b(?:call sign is|named|called|nicknamed|met|meet)\\s+${n}\\b|\\b${n}\\s+(?:is|was)\\s+(?:a|an|the)\\b|\\b${n}\\s+\\([^)]*\\),\\s*\\d`,
+    'u',
+  ).test(sentence);
+}
+
 interface Pick {
   readonly paragraph: Paragraph;
   readonly start: number;
@@ -189,17 +252,30 @@ function pickSentences(
   scored: readonly ScoredSentence[],
   analysis: QuestionAnalysis,
   thresholds: GroundingThresholds,
+  isEvidence: (s: ScoredSentence) => boolean,
 ): Pick[] {
   const picks: Pick[] = [widen(best)];
-  const second = scored.find(
-    (s) =>
-      s.paragraph.ref !== best.paragraph.ref &&
-      s.score >= best.score * thresholds.secondRatio &&
-      [...s.matched].some((term) => !best.matched.has(term)) &&
-      (!isStrictType(analysis.type) || s.typeMatch),
-  );
+  // A second paragraph only when the first leaves much of the question uncovered and the second
+  // covers it: each extra citation is one more chance of citing the wrong paragraph.
+  const second =
+    best.coverage >= 0.5
+      ? undefined
+      : scored.find(
+          (s) =>
+            s.paragraph.ref !== best.paragraph.ref &&
+            isEvidence(s) &&
+            s.score >= best.score * thresholds.secondRatio &&
+            newCoverage(s, best) >= 0.25 &&
+            (!isStrictType(analysis.type) || s.typeMatch),
+        );
   if (second !== undefined) picks.push(widen(second));
   return picks;
+}
+
+/** Share of the question's matched terms that `s` adds beyond `best` (unweighted). */
+function newCoverage(s: ScoredSentence, best: ScoredSentence): number {
+  const added = [...s.matched].filter((term) => !best.matched.has(term)).length;
+  return added / Math.max(1, s.matched.size + best.matched.size);
 }
 
 function widen(s: ScoredSentence): Pick {

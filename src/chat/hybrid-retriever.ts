@@ -3,7 +3,7 @@ import type { Chunk } from '../index/chunk-paragraphs.js';
 import type { ParagraphIndex } from '../index/paragraph-index.js';
 import type { RetrievedParagraph, RetrieverMode } from './answer-types.js';
 import { Bm25Index } from './bm25-index.js';
-import { fuseRankings } from './fuse-rankings.js';
+import { fuseScores } from './fuse-scores.js';
 
 export interface RetrieveRequest {
   readonly query: string;
@@ -54,23 +54,19 @@ export class HybridRetriever {
     if (vector !== undefined && request.mode !== 'bm25') {
       const available = allow === undefined ? chunks.length : chunks.filter((_, i) => allow(i)).length;
       const k = Math.min(depth, available);
-      if (k > 0) {
-        const result = this.index.store.index.searchKnn([...vector], k, allow);
-        denseRanked.push(...result.neighbors);
-      }
+      if (k > 0) denseRanked.push(...this.index.store.index.searchKnn([...vector], k, allow).neighbors);
     }
     const bm25Hits = request.mode === 'dense' ? [] : this.bm25.search(request.query, depth, allow);
     const bm25Scores = new Map(bm25Hits.map((hit) => [hit.doc, hit.score]));
-
-    const fused = fuseRankings([
-      { items: denseRanked },
-      { items: bm25Hits.map((hit) => hit.doc) },
-    ]).slice(0, request.k);
-
-    return fused.map(({ item: doc, score }) => ({
+    const candidates = [...new Set([...denseRanked, ...bm25Hits.map((hit) => hit.doc)])];
+    const dense = new Map(
+      vector === undefined ? [] : candidates.map((doc) => [doc, cosine(vector, this.index.store.index.getPoint(doc))] as const),
+    );
+    const fused = fuseScores(candidates, dense, bm25Scores, request.mode);
+    return fused.slice(0, request.k).map(({ doc, score }) => ({
       paragraph: chunks[doc]!.paragraph,
       score,
-      dense: vector === undefined ? undefined : cosine(vector, this.index.store.index.getPoint(doc)),
+      dense: dense.get(doc),
       bm25: bm25Scores.get(doc),
     }));
   }
