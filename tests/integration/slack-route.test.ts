@@ -155,6 +155,20 @@ describe('createSlackRoute', () => {
       const response = await slack.deliver(bot.url, { path: '/slack/events', body: `{"x":"${'a'.repeat(2000)}"}`, contentType: JSON_TYPE });
       expect(response.status).toBe(413);
       expect(((await response.json()) as { error: { code: string } }).error.code).toBe('SLACK_BODY_TOO_LARGE');
+      // Chunked, so no Content-Length to refuse up front: the limit applies to the bytes received.
+      const chunk = new TextEncoder().encode('a'.repeat(700));
+      const stream = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          controller.enqueue(chunk);
+        },
+      });
+      const chunked = await fetch(`${bot.url}/slack/events`, {
+        method: 'POST',
+        headers: { 'content-type': JSON_TYPE },
+        body: stream,
+        duplex: 'half',
+      } as RequestInit & { duplex: 'half' });
+      expect(chunked.status).toBe(413);
     });
 
     it('answers 405 to GET on its paths and leaves other paths to the server', async () => {

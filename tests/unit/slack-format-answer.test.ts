@@ -51,6 +51,19 @@ describe('formatSlackAnswer', () => {
     expect(message.text).toContain(`¶43 ${BASE}/#p43`);
   });
 
+  it('links paragraphs of another article to its own page under /articles/<slug>', () => {
+    const other: Citation = { id: 'p7', article: 'second-story', paragraph: 7, text: 'T.', quote: 'T.' };
+    const message = formatSlackAnswer({
+      answer: answer({ answer: 'T [¶7].', citations: [other] }),
+      question: 'Q',
+      article: SLUG,
+      publicBaseUrl: `${BASE}/`,
+    });
+    expect(sections(message.blocks!)).toEqual([`T [<${BASE}/articles/second-story#p7|¶7>].`]);
+    expect(contexts(message.blocks!)[0]?.[1]).toBe(`<${BASE}/articles/second-story#p7|¶7> “T.”`);
+    expect(message.text).toContain(`¶7 ${BASE}/articles/second-story#p7`);
+  });
+
   it('mrkdwn-escapes &, < and > in the answer, the quotes, the question and the fallback', () => {
     const message = formatSlackAnswer({
       answer: answer({ answer: 'A <b> & C [¶2].', citations: [citation(2, 'Quote <i> & more.')] }),

@@ -49,7 +49,10 @@ export interface FormatSlackAnswerOptions {
   readonly question: string;
   /** The article the question was asked about (used by feedback when the answer cites nothing). */
   readonly article: string;
-  /** Paragraph links are `${publicBaseUrl}/#p12`. */
+  /**
+   * Paragraph links are `${publicBaseUrl}/#p12` for `article` (the page served at `/`) and
+   * `${publicBaseUrl}/articles/<slug>#p12` for any other article.
+   */
   readonly publicBaseUrl: string;
   /** Repeat the question (slash commands: the reply stands alone in the channel). Default false. */
   readonly showQuestion?: boolean;
@@ -60,8 +63,15 @@ export function escapeMrkdwn(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-function paragraphUrl(publicBaseUrl: string, paragraph: number): string {
-  return `${publicBaseUrl.replace(/\/+$/, '')}/#p${paragraph}`;
+/** The URL of paragraph N; without an article, the article of the citation with that number. */
+type ParagraphLinker = (paragraph: number, article?: string) => string;
+
+function createParagraphLinker(options: FormatSlackAnswerOptions): ParagraphLinker {
+  const base = options.publicBaseUrl.replace(/\/+$/, '');
+  return (paragraph, article) => {
+    const slug = article ?? options.answer.citations.find((c) => c.paragraph === paragraph)?.article ?? options.article;
+    return slug === options.article ? `${base}/#p${paragraph}` : `${base}/articles/${encodeURIComponent(slug)}#p${paragraph}`;
+  };
 }
 
 /** Shortens to at most `max` characters at a word boundary, ending with an ellipsis. */
@@ -73,8 +83,8 @@ function shorten(text: string, max: number): string {
 }
 
 /** Escapes answer text and turns each `¶N` marker into a link to that paragraph. */
-function renderAnswerText(text: string, publicBaseUrl: string): string {
-  return escapeMrkdwn(text).replace(/¶(\d+)/g, (marker, n: string) => `<${paragraphUrl(publicBaseUrl, Number(n))}|${marker}>`);
+function renderAnswerText(text: string, link: ParagraphLinker): string {
+  return escapeMrkdwn(text).replace(/¶(\d+)/g, (marker, n: string) => `<${link(Number(n))}|${marker}>`);
 }
 
 /**
@@ -89,11 +99,11 @@ function splitAnswerSentences(text: string): string[] {
  * Packs rendered pieces into chunks of at most `max` characters, splitting on sentence boundaries,
  * then on words for an overlong sentence, then on characters for an overlong word.
  */
-function packSections(text: string, publicBaseUrl: string, max: number): string[] {
+function packSections(text: string, link: ParagraphLinker, max: number): string[] {
   const chunks: string[] = [];
   let current = '';
   const push = (raw: string, level: 'sentence' | 'word' | 'char'): void => {
-    const rendered = renderAnswerText(raw, publicBaseUrl);
+    const rendered = renderAnswerText(raw, link);
     if (rendered.length > max) {
       if (level === 'sentence') for (const word of raw.split(/\s+/)) push(word, 'word');
       // &amp; is the longest expansion (5x) of a character outside a marker.
@@ -113,18 +123,17 @@ function packSections(text: string, publicBaseUrl: string, max: number): string[
   return chunks;
 }
 
-function sourceLine(citation: Citation, publicBaseUrl: string): string {
-  const link = `<${paragraphUrl(publicBaseUrl, citation.paragraph)}|¶${citation.paragraph}>`;
-  return `${link} “${escapeMrkdwn(shorten(citation.quote, MAX_QUOTE_CHARS))}”`;
+function sourceLine(citation: Citation, link: ParagraphLinker): string {
+  return `<${link(citation.paragraph, citation.article)}|¶${citation.paragraph}> “${escapeMrkdwn(shorten(citation.quote, MAX_QUOTE_CHARS))}”`;
 }
 
 /** Context blocks listing each cited paragraph once, with its quote and a link to it. */
-function sourcesBlocks(citations: readonly Citation[], publicBaseUrl: string): SlackBlock[] {
+function sourcesBlocks(citations: readonly Citation[], link: ParagraphLinker): SlackBlock[] {
   const unique = citations.filter((c, i) => citations.findIndex((o) => o.id === c.id && o.article === c.article) === i);
   const elements: SlackTextObject[] = [{ type: 'mrkdwn', text: '*Sources*' }];
   const capacity = MAX_SOURCE_BLOCKS * SLACK_LIMITS.contextElements - 1;
   const shown = unique.length > capacity ? unique.slice(0, capacity - 1) : unique;
-  for (const citation of shown) elements.push({ type: 'mrkdwn', text: sourceLine(citation, publicBaseUrl) });
+  for (const citation of shown) elements.push({ type: 'mrkdwn', text: sourceLine(citation, link) });
   if (shown.length < unique.length) {
     elements.push({ type: 'mrkdwn', text: `…and ${unique.length - shown.length} more` });
   }
@@ -168,10 +177,11 @@ function refusalText(answer: Answer): string {
 }
 
 function fallbackText(options: FormatSlackAnswerOptions): string {
-  const { answer, publicBaseUrl } = options;
+  const { answer } = options;
+  const link = createParagraphLinker(options);
   if (!answer.grounded) return escapeMrkdwn(shorten(refusalText(answer), SLACK_LIMITS.fallbackTextChars));
   const sources = answer.citations.map(
-    (c) => `¶${c.paragraph} ${paragraphUrl(publicBaseUrl, c.paragraph)} “${escapeMrkdwn(shorten(c.quote, 200))}”`,
+    (c) => `¶${c.paragraph} ${link(c.paragraph, c.article)} “${escapeMrkdwn(shorten(c.quote, 200))}”`,
   );
   const tail = sources.length === 0 ? '' : `\n\nSources:\n${sources.join('\n')}`;
   const body = escapeMrkdwn(shorten(answer.answer, Math.max(200, SLACK_LIMITS.fallbackTextChars - tail.length)));
@@ -180,18 +190,19 @@ function fallbackText(options: FormatSlackAnswerOptions): string {
 
 /**
  * Shapes an engine `Answer` as a Slack message: the answer in sections of at most 3,000 characters
- * (split on sentence boundaries, `¶N` markers linked to `${publicBaseUrl}/#pN`), a Sources context block
+ * (split on sentence boundaries, `¶N` markers linked to the paragraph on the article page), a Sources context block
  * (each cited paragraph once with its quote), feedback buttons, and a plain-text fallback. A refusal
  * (`grounded: false`) says "The article doesn't say" and lists no sources. All article and question text
  * is mrkdwn-escaped. The message never exceeds 50 blocks: an answer too long for them is shortened.
  */
 export function formatSlackAnswer(options: FormatSlackAnswerOptions): SlackMessage {
-  const { answer, publicBaseUrl } = options;
+  const { answer } = options;
+  const link = createParagraphLinker(options);
   const head: SlackBlock[] = [];
   if (options.showQuestion === true) {
     head.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `*Q:* ${escapeMrkdwn(shorten(options.question, 2900))}` }] });
   }
-  const tail: SlackBlock[] = answer.grounded ? sourcesBlocks(answer.citations, publicBaseUrl) : [];
+  const tail: SlackBlock[] = answer.grounded ? sourcesBlocks(answer.citations, link) : [];
   tail.push(feedbackBlock(options));
 
   // A refusal opens with "The article doesn't say" in bold; its own text must then fit beside it.
@@ -203,7 +214,7 @@ export function formatSlackAnswer(options: FormatSlackAnswerOptions): SlackMessa
     headline = `*${escapeMrkdwn(opening)}*`;
     text = refusal.startsWith(opening) ? refusal.slice(opening.length) : refusal;
   }
-  let body = packSections(text, publicBaseUrl, SLACK_LIMITS.sectionTextChars - headline.length - 1);
+  let body = packSections(text, link, SLACK_LIMITS.sectionTextChars - headline.length - 1);
   body = [[headline, body[0] ?? ''].filter((t) => t !== '').join(' ') || '…', ...body.slice(1)];
   const room = SLACK_LIMITS.blocksPerMessage - head.length - tail.length;
   if (body.length > room) {
