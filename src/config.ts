@@ -53,6 +53,14 @@ export interface ServerConfig {
   readonly maxBufferedBytes: number;
   /** SHUTDOWN_GRACE_MS, default 10000: how long answers in flight may take after SIGTERM. */
   readonly shutdownGraceMs: number;
+  /** WS_MAX_FRAGMENTS, default 64: a message split into more continuation frames closes the socket (1008). */
+  readonly maxFragments: number;
+  /** WS_MAX_BUFFERED_CHUNKS, default 1024: a message trickled in more network chunks closes the socket (1008). */
+  readonly maxBufferedChunks: number;
+  /** WS_MAX_QUEUED_QUESTIONS, default 4: questions one connection may have waiting or in flight; more are refused. */
+  readonly maxQueuedQuestions: number;
+  /** CONVERSATION_MAX_TURNS, default 6: earlier turns of a connection's conversation passed to the engine. */
+  readonly maxHistoryTurns: number;
 }
 
 export interface SlackConfig {
@@ -164,6 +172,10 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       pingIntervalMs: readInt(env, 'WS_PING_INTERVAL_MS', 30_000, 100, 3_600_000),
       maxBufferedBytes: readInt(env, 'WS_MAX_BUFFERED_BYTES', 1024 * 1024, 1024, 1024 * 1024 * 1024),
       shutdownGraceMs: readInt(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
+      maxFragments: readInt(env, 'WS_MAX_FRAGMENTS', 64, 1, 1_000_000),
+      maxBufferedChunks: readInt(env, 'WS_MAX_BUFFERED_CHUNKS', 1024, 1, 10_000_000),
+      maxQueuedQuestions: readInt(env, 'WS_MAX_QUEUED_QUESTIONS', 4, 1, 1000),
+      maxHistoryTurns: readInt(env, 'CONVERSATION_MAX_TURNS', 6, 0, 100),
     }),
     slack: Object.freeze({
       signingSecret: readString(env, 'SLACK_SIGNING_SECRET'),

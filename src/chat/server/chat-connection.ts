@@ -1,0 +1,229 @@
+import { WebSocket, type RawData } from 'ws';
+import { ProtocolError } from '../../errors.js';
+import type { Logger } from '../../logger.js';
+import type { ConversationTurn } from '../answer-types.js';
+import type { Engine } from '../engine-types.js';
+import type { RateLimiter } from './rate-limiter.js';
+import { toWireError } from './to-wire-error.js';
+import { parseClientMessage, type AskMessage, type ServerMessage } from './ws-protocol.js';
+
+export interface ChatConnectionOptions {
+  readonly socket: WebSocket;
+  /** Sequence number of the connection, for logs (never the question text). */
+  readonly connection: number;
+  /** The peer address, the key of the per-IP rate limit. */
+  readonly ip: string;
+  /** The engine, or undefined while the index is still loading (asks get `NOT_READY`). */
+  readonly getEngine: () => Engine | undefined;
+  /** Shared by every connection of the server: questions per IP. */
+  readonly ipLimiter: RateLimiter;
+  /** Owned by this connection: questions on this socket. */
+  readonly connectionLimiter: RateLimiter;
+  readonly maxQuestionChars: number;
+  /** Deltas stop (the final answer is still sent) while `socket.bufferedAmount` is above this. */
+  readonly maxBufferedBytes: number;
+  /** Questions waiting or in flight on this connection before more are refused with `PROTOCOL_BUSY`. */
+  readonly maxQueuedQuestions: number;
+  /** Earlier turns kept for follow-ups; 0 keeps none. */
+  readonly maxHistoryTurns: number;
+  readonly logger: Logger;
+}
+
+export interface ChatConnection {
+  /** Resolves once nothing is queued or in flight. */
+  idle(): Promise<void>;
+  /** Refuses new questions with `SERVER_SHUTTING_DOWN`; questions already accepted still get answers. */
+  drain(): void;
+  /** Aborts answers in flight and drops queued ones (the grace period is over). */
+  abort(): void;
+}
+
+/**
+ * One reader's chat over one WebSocket: parses frames, applies the rate limits, runs questions one at
+ * a time in arrival order (so follow-ups see the turn before them), streams deltas, and keeps the
+ * conversation, which lasts exactly as long as the connection. Every refused frame gets an `error`
+ * and the socket stays usable; a failing answer becomes an `INTERNAL` error for that question only.
+ */
+export function handleChatConnection(options: ChatConnectionOptions): ChatConnection {
+  const { socket, logger, connection } = options;
+  let history: ConversationTurn[] = [];
+  let queue: Promise<void> = Promise.resolve();
+  let pending = 0;
+  let draining = false;
+  let closed = false;
+  const inFlight = new Set<AbortController>();
+
+  function send(message: ServerMessage): void {
+    if (socket.readyState !== WebSocket.OPEN) return;
+    // The callback swallows write errors: a peer that vanished mid-write is handled by 'close'.
+    socket.send(JSON.stringify(message), () => {});
+  }
+
+  function enqueue(job: () => Promise<void>): void {
+    pending += 1;
+    queue = queue
+      .then(job)
+      .catch((error: unknown) => {
+        // Jobs report their own failures; this only keeps the queue alive if one slips through.
+        send(toWireError(error, { id: null, logger, connection }));
+      })
+      .finally(() => {
+        pending -= 1;
+      });
+  }
+
+  function checkRateLimits(id: string): void {
+    const { connectionLimiter, ipLimiter, ip } = options;
+    const wait = Math.max(connectionLimiter.retryAfterMs('connection'), ipLimiter.retryAfterMs(ip));
+    if (wait > 0) {
+      logger.warn('question rate limited', { connection, ip });
+      throw new ProtocolError(
+        'PROTOCOL_RATE_LIMITED',
+        `Too many questions: wait ${Math.ceil(wait / 1000)} s and ask again`,
+        { id },
+      );
+    }
+    connectionLimiter.take('connection');
+    ipLimiter.take(ip);
+  }
+
+  function accept(message: AskMessage): void {
+    if (draining) {
+      throw new ProtocolError(
+        'SERVER_SHUTTING_DOWN',
+        'The server is restarting and takes no new questions; ask again in a moment',
+        { id: message.id },
+      );
+    }
+    if (pending >= options.maxQueuedQuestions) {
+      throw new ProtocolError(
+        'PROTOCOL_BUSY',
+        `${pending} questions are already waiting on this connection; wait for their answers before asking more`,
+        { id: message.id },
+      );
+    }
+    checkRateLimits(message.id);
+    enqueue(() => answer(message));
+  }
+
+  async function answer(message: AskMessage): Promise<void> {
+    if (closed) return;
+    const engine = options.getEngine();
+    if (engine === undefined) {
+      send({
+        type: 'error',
+        id: message.id,
+        code: 'NOT_READY',
+        message: 'The article index is still loading; ask again in a few seconds',
+      });
+      return;
+    }
+    const controller = new AbortController();
+    inFlight.add(controller);
+    const started = Date.now();
+    let deltasSent = 0;
+    let deltasSkipped = 0;
+    try {
+      const result = await engine.ask(message.question, {
+        history,
+        article: message.article,
+        signal: controller.signal,
+        onDelta: (text) => {
+          // Once a slow reader's buffer passes the cap, the rest of this answer's deltas are dropped
+          // (never resumed, so the client never sees a gap); the final answer carries the whole text.
+          if (deltasSkipped > 0 || socket.bufferedAmount > options.maxBufferedBytes) {
+            deltasSkipped += 1;
+            return;
+          }
+          deltasSent += 1;
+          send({ type: 'delta', id: message.id, text });
+        },
+      });
+      if (controller.signal.aborted) throw controller.signal.reason;
+      send({
+        type: 'answer',
+        id: message.id,
+        answer: result.answer,
+        grounded: result.grounded,
+        citations: result.citations,
+        ...(result.related.length > 0 ? { related: result.related } : {}),
+      });
+      if (options.maxHistoryTurns > 0) {
+        history = [...history, { question: message.question, answer: result }].slice(-options.maxHistoryTurns);
+      }
+      logger.info('answered', {
+        connection,
+        id: message.id,
+        chars: message.question.length,
+        ms: Date.now() - started,
+        grounded: result.grounded,
+        citations: result.citations.length,
+        answerer: result.answerer,
+        deltas: deltasSent,
+        ...(deltasSkipped > 0 ? { deltasSkipped } : {}),
+      });
+    } catch (error) {
+      if (controller.signal.aborted) {
+        logger.info('answer abandoned', { connection, id: message.id, ms: Date.now() - started });
+        send({
+          type: 'error',
+          id: message.id,
+          code: 'SERVER_SHUTTING_DOWN',
+          message: 'The server is restarting and stopped this answer; ask again in a moment',
+        });
+        return;
+      }
+      send(toWireError(error, { id: message.id, logger, connection }));
+    } finally {
+      inFlight.delete(controller);
+    }
+  }
+
+  function onMessage(data: RawData, isBinary: boolean): void {
+    let id: string | null = null;
+    try {
+      if (isBinary) {
+        throw new ProtocolError('PROTOCOL_BINARY', 'Binary frames are not accepted; send JSON as a text frame');
+      }
+      const message = parseClientMessage(rawToString(data), { maxQuestionChars: options.maxQuestionChars });
+      if (message.type === 'reset') {
+        enqueue(async () => {
+          history = [];
+          send({ type: 'reset', ok: true });
+        });
+        return;
+      }
+      id = message.id;
+      accept(message);
+    } catch (error) {
+      send(toWireError(error, { id, logger, connection }));
+    }
+  }
+
+  socket.on('message', onMessage);
+  socket.on('close', () => {
+    closed = true;
+    history = [];
+    // A reader who left mid-answer needs no answer: stop the work.
+    for (const controller of inFlight) controller.abort(new Error('client disconnected'));
+  });
+
+  return {
+    idle: async () => {
+      while (pending > 0) await queue;
+    },
+    drain: () => {
+      draining = true;
+    },
+    abort: () => {
+      closed = true;
+      for (const controller of inFlight) controller.abort(new Error('shutdown grace period over'));
+    },
+  };
+}
+
+function rawToString(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
+  return data.toString('utf8');
+}
