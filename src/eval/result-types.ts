@@ -30,6 +30,8 @@ export interface TurnResult {
   readonly expect: TurnExpectation;
   /** The answer, or null when the turn ended in an error. */
   readonly answer: EvalAnswer | null;
+  /** Which answerer produced it (`extractive`, `llm`), when the source says. */
+  readonly answerer: string | null;
   /** `CODE: message` when the engine or server refused the question. */
   readonly error: string | null;
   readonly latencyMs: number;
