@@ -5,7 +5,7 @@ import { tokenize, words } from '../index/tokenize.js';
  * an answer (a number for "how many", a person for "who", a time for "when") and, for the strict kinds,
  * refuses when no retrieved sentence holds one.
  */
-export type AnswerType = 'count' | 'age' | 'person' | 'time' | 'place' | 'reason' | 'general';
+export type AnswerType = 'count' | 'age' | 'person' | 'time' | 'place' | 'reason' | 'outcome' | 'general';
 
 export interface QuestionAnalysis {
   readonly type: AnswerType;
@@ -24,6 +24,7 @@ const TYPE_PATTERNS: ReadonlyArray<[AnswerType, RegExp]> = [
   ['count', /\bhow (?:many|much)\b|\bwhat (?:number|percentage|share|proportion)\b|\bhow large\b|\bhow big\b|\bnumber of\b|\bcount\b/i],
   ['time', /\bwhen\b|\bwhat (?:year|month|day|date|time)\b|\bwhich (?:year|month|day|date)\b|\bhow long ago\b|\bwhat season\b/i],
   ['place', /\bwhere\b|\bwhich (?:country|region|city|town|place)\b|\bwhat (?:country|region|city|town|place)\b/i],
+  ['outcome', /\bwhat (?:happened|happens) (?:to|with)\b|\bwhat became of\b|\bwhat (?:was|is) the (?:fate|outcome)\b|\bdid (?:he|she|they|the \w+) (?:survive|live|make it)\b/i],
   ['reason', /\bwhy\b|\bwhat (?:was |is )?the reason\b|\bfor what reason\b|\bhow come\b|\bwhat (?:made|drove|motivat)/i],
   ['person', /\bwho\b|\bwhom\b|\bwhose\b|\bwhich (?:person|soldier|official|commander|leader|analyst|spokesman)\b|\bwhat (?:is|was) (?:the |his |her )?name\b|\bcall sign\b/i],
 ];
@@ -67,13 +68,15 @@ const NUMBER_WORDS =
 const MONTHS = /\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\b/;
 const TIME_WORDS =
   /\b(?:(?:19|20)\d{2}|spring|summer|fall|autumn|winter|yesterday|today|last (?:year|month|week|fall|summer|spring|winter|november|december)|this (?:year|summer|spring)|early|late|earlier|weeks?|months?|years?|night|morning|evening|days?|time)\b/i;
+const OUTCOME_WORDS =
+  /\b(?:died|dies|dead|death|killed|survived?|captured|escaped|released|freed|arrested|executed|injured|wounded|blew|exploded|disappeared|gone|lost|recovered|fled|surrendered|remains?|remained|ended|sentenced|returned|rescued)\b/i;
 const REASON_WORDS = /\b(?:because|since|so that|in order to|to avoid|out of|due to|reason|rationale|so\b|unless|if)\b/i;
 /** Two capitalised words in a row, or a capitalised word after a comma-delimited age ("Andriy, 26"). */
 const PERSON_NAME = /(?:\b\p{Lu}[\p{Ll}'’-]+\s+\p{Lu}[\p{Ll}'’-]+)|(?:\b\p{Lu}[\p{Ll}'’-]+,\s+\d{1,2}\b)|\bcall sign\b|\b(?:Capt|Gen|President|commander|spokesman|chief|leader|analyst|adviser|governor|medic|operator)\b|(?:[.,]?\s*(?:\p{Lu}[\p{Ll}'’-]+)\s+(?:said|says|told|explains|wrote))/u;
 const PLACE_WORDS = /\b(?:in|at|from|to|near|across|along|on)\s+(?:the\s+)?\p{Lu}[\p{Ll}'’-]+/u;
 
 /** Whether a sentence holds the kind of answer the question asks for. `general` questions always match. */
-export function sentenceMatchesType(sentence: string, type: AnswerType): boolean {
+export function sentenceMatchesType(sentence: string, type: AnswerType, question = ''): boolean {
   switch (type) {
     case 'count':
       return /\d/.test(sentence) || NUMBER_WORDS.test(sentence);
@@ -85,6 +88,11 @@ export function sentenceMatchesType(sentence: string, type: AnswerType): boolean
       return PLACE_WORDS.test(sentence);
     case 'reason':
       return REASON_WORDS.test(sentence);
+    case 'outcome': {
+      // The outcome is news to the asker: "wounded" in "the soldier he wounded" is the premise, not the answer.
+      const asked = new Set(words(question));
+      return (sentence.match(new RegExp(OUTCOME_WORDS.source, 'gi')) ?? []).some((w) => !asked.has(w.toLowerCase()));
+    }
     case 'person':
       return PERSON_NAME.test(sentence);
     case 'general':

@@ -63,6 +63,9 @@ export const DEFAULT_WEIGHTS: SentenceWeights = {
   paragraphCoverage: 0.1,
 };
 
+/** Subtracted from a sentence the last two answers already quoted; half of it from the rest of its paragraph. */
+const NOVELTY_PENALTY = 0.12;
+
 export const DEFAULT_THRESHOLDS: GroundingThresholds = {
   minScore: 0.42,
   minCoverage: 0.34,
@@ -113,6 +116,7 @@ export function createExtractiveAnswerer(options: ExtractiveAnswererOptions): An
     question: string,
     analysis: QuestionAnalysis,
     candidates: readonly RetrievedParagraph[],
+    alreadySaid: ReadonlyArray<{ ref: string; quote: string }>,
   ): Promise<ScoredSentence[]> => {
     const vector = await options.embedQuery(question);
     const scored: ScoredSentence[] = [];
@@ -127,11 +131,17 @@ export function createExtractiveAnswerer(options: ExtractiveAnswererOptions): An
       chunk.sentences.forEach((sentence, index) => {
         const dense = retriever.sentenceSimilarity(vector, base + index);
         const { share, matched } = coverage(analysis.terms, tokenize(sentence.text));
-        const typeMatch = sentenceMatchesType(sentence.text, analysis.type);
+        const typeMatch = sentenceMatchesType(sentence.text, analysis.type, question);
         const counts = analysis.type === 'count' && countsQuestionTerms(sentence.text, analysis.terms) ? 0.05 : 0;
         const typeAdjust = (analysis.type === 'general' ? 0 : typeMatch ? 0.05 : -0.08) + counts;
         const identity = analysis.identityOf !== undefined && introduces(sentence.text, analysis.identityOf) ? 0.15 : 0;
         const quoted = speaks && /["“]/.test(sentence.text) ? 0.08 : 0;
+        // A follow-up asks for something new: what the conversation already quoted is its premise, not its answer.
+        const repeated = alreadySaid.some((c) => c.ref === candidate.paragraph.ref)
+          ? alreadySaid.some((c) => c.quote.includes(sentence.text))
+            ? NOVELTY_PENALTY
+            : NOVELTY_PENALTY / 2
+          : 0;
         const score =
           weights.sentenceDense * dense +
           weights.paragraphDense * (candidate.dense ?? 0) +
@@ -140,7 +150,8 @@ export function createExtractiveAnswerer(options: ExtractiveAnswererOptions): An
           weights.paragraphCoverage * paragraphCoverage +
           typeAdjust +
           identity +
-          quoted;
+          quoted -
+          repeated;
         scored.push({
           paragraph: candidate.paragraph,
           sentence,
@@ -172,7 +183,10 @@ export function createExtractiveAnswerer(options: ExtractiveAnswererOptions): An
       if (analysis.isInstruction || input.candidates.length === 0) {
         return emit(composeRefusal(related), input);
       }
-      const scored = await scoreSentences(input.standaloneQuestion, analysis, input.candidates);
+      const alreadySaid = input.history
+        .slice(-2)
+        .flatMap((turn) => turn.answer.citations.map((c) => ({ ref: `${c.article}#${c.id}`, quote: c.quote })));
+      const scored = await scoreSentences(input.standaloneQuestion, analysis, input.candidates, alreadySaid);
       options.trace?.(input.standaloneQuestion, scored);
       // The top sentence of the right kind must itself be evidence: passing over it to a weaker sentence
       // that happens to share words is how wrong citations are made.
@@ -180,7 +194,11 @@ export function createExtractiveAnswerer(options: ExtractiveAnswererOptions): An
       if (best === undefined || !isEvidence(best, analysis)) {
         return emit(composeRefusal(related), input);
       }
-      const picks = pickSentences(best, scored, analysis, thresholds, (s) => isEvidence(s, analysis));
+      const outcome = analysis.type === 'outcome' ? findOutcome(best, retriever, input.standaloneQuestion) : undefined;
+      const picks =
+        outcome !== undefined
+          ? [outcome]
+          : pickSentences(best, scored, analysis, thresholds, (s) => isEvidence(s, analysis));
       const citations: Citation[] = [];
       const parts: string[] = [];
       for (const pick of picks) {
@@ -283,6 +301,50 @@ function widen(s: ScoredSentence): Pick {
   const words = s.sentence.text.split(/\s+/).length;
   if (first > 0 && (LEADING_PRONOUN.test(s.sentence.text) || words < 6)) first -= 1;
   return { paragraph: s.paragraph, start: s.sentences[first]!.start, end: s.sentence.end };
+}
+
+/** Outcome words from least to most final: "what happened to X" asks for X's eventual fate. */
+const FINALITY: ReadonlyArray<RegExp> = [
+  /\b(?:injured|wounded|lost|hurt)\b/i,
+  /\b(?:captured|escaped|survived|released|freed|arrested|fled|surrendered|rescued|remains?|remained|returned|sentenced|recovered|disappeared|gone)\b/i,
+  /\b(?:died|dies|dead|death|killed|executed|blew (?:himself|herself|themselves) up)\b/i,
+];
+/** How many paragraphs after the premise an outcome may be told (a story's next beats). */
+const OUTCOME_WINDOW = 3;
+
+/**
+ * For "what happened to ..." questions: the best-matching sentence usually restates the question's
+ * premise; the answer is the most final outcome told after it, in the same paragraph or the next few
+ * of the same section. Returns undefined when the story tells no later outcome.
+ */
+function findOutcome(premise: ScoredSentence, retriever: HybridRetriever, question: string): Pick | undefined {
+  const asked = new Set(question.toLowerCase().match(/[a-z]+/g) ?? []);
+  const finality = (text: string): number => {
+    let level = -1;
+    FINALITY.forEach((pattern, i) => {
+      const match = pattern.exec(text);
+      if (match !== null && !asked.has(match[0].toLowerCase())) level = i;
+    });
+    return level;
+  };
+  const start = retriever.chunkPosition(premise.paragraph.ref);
+  let found: { pick: ScoredSentence['paragraph']; sentence: number; level: number } | undefined;
+  for (let position = start; position <= start + OUTCOME_WINDOW; position += 1) {
+    const chunk = retriever.chunks[position];
+    if (chunk === undefined || chunk.paragraph.article !== premise.paragraph.article) break;
+    if (chunk.paragraph.section !== premise.paragraph.section || chunk.paragraph.kind === 'caption') continue;
+    chunk.sentences.forEach((sentence, index) => {
+      if (position === start && index <= premise.index) return;
+      const level = finality(sentence.text);
+      if (level >= 0 && (found === undefined || level >= found.level)) {
+        found = { pick: chunk.paragraph, sentence: index, level };
+      }
+    });
+  }
+  if (found === undefined || found.level < finality(premise.sentence.text)) return undefined;
+  const chunk = retriever.chunks[retriever.chunkPosition(found.pick.ref)]!;
+  const sentence = chunk.sentences[found.sentence]!;
+  return widen({ ...premise, paragraph: found.pick, sentence, index: found.sentence, sentences: chunk.sentences });
 }
 
 /** Streams the answer's text through `onDelta` clause by clause, then returns it. */

@@ -26,6 +26,7 @@ export function fuseScores(
       const b = maxBm25 > 0 ? (bm25.get(doc) ?? 0) / maxBm25 : 0;
       return { doc, score: denseWeight * d + (1 - denseWeight) * b };
     })
-    .filter(({ score }, i) => mode !== 'bm25' || score > 0 || i < 0)
+    // BM25 alone returns only paragraphs sharing a term with the query.
+    .filter(({ score }) => mode !== 'bm25' || score > 0)
     .sort((x, y) => y.score - x.score || x.doc - y.doc);
 }

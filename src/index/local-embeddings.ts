@@ -10,6 +10,8 @@ export const LOCAL_EMBEDDINGS_DIMENSIONS = 512;
 export interface LocalEmbeddingsOptions extends EmbeddingsParams {
   /** Texts per model call when embedding documents; default 32. */
   readonly batchSize?: number;
+  /** Vectors remembered by text, so a rebuild re-embeds only what changed; default 20000. */
+  readonly cacheSize?: number;
 }
 
 /**
@@ -22,10 +24,13 @@ export class LocalEmbeddings extends Embeddings {
   readonly dimensions = LOCAL_EMBEDDINGS_DIMENSIONS;
   private readonly batchSize: number;
   private model: Promise<EmbeddingsModel> | undefined;
+  private readonly cache = new Map<string, number[]>();
+  private readonly cacheSize: number;
 
   constructor(options: LocalEmbeddingsOptions = {}) {
     super(options);
     this.batchSize = options.batchSize ?? 32;
+    this.cacheSize = options.cacheSize ?? 20_000;
     if (!Number.isInteger(this.batchSize) || this.batchSize < 1) {
       throw new RangeError(`batchSize must be a positive whole number, got ${String(options.batchSize)}`);
     }
@@ -44,12 +49,19 @@ export class LocalEmbeddings extends Embeddings {
 
   override async embedDocuments(texts: string[]): Promise<number[][]> {
     const model = await this.load();
-    const vectors: number[][] = [];
-    for (let start = 0; start < texts.length; start += this.batchSize) {
-      const batch = texts.slice(start, start + this.batchSize).map(normalizeInput);
-      vectors.push(...(await model.embed(batch)));
+    const inputs = texts.map(normalizeInput);
+    const missing = [...new Set(inputs.filter((text) => !this.cache.has(text)))];
+    for (let start = 0; start < missing.length; start += this.batchSize) {
+      const batch = missing.slice(start, start + this.batchSize);
+      const vectors = await model.embed(batch);
+      batch.forEach((text, i) => this.remember(text, vectors[i]!));
     }
-    return vectors;
+    return inputs.map((text) => this.cache.get(text) ?? []);
+  }
+
+  private remember(text: string, vector: number[]): void {
+    if (this.cache.size >= this.cacheSize) this.cache.delete(this.cache.keys().next().value as string);
+    this.cache.set(text, vector);
   }
 
   override async embedQuery(text: string): Promise<number[]> {
