@@ -309,6 +309,8 @@ const FINALITY: ReadonlyArray<RegExp> = [
   /\b(?:captured|escaped|survived|released|freed|arrested|fled|surrendered|rescued|remains?|remained|returned|sentenced|recovered|disappeared|gone)\b/i,
   /\b(?:died|dies|dead|death|killed|executed|blew (?:himself|herself|themselves) up)\b/i,
 ];
+/** A sentence continuing the same story: opens with a pronoun or a definite description. */
+const REFERS_BACK = /^["“]?(?:He|She|They|His|Her|Their|The (?:soldier|man|woman|prisoner|fighter|North Korean|Ukrainian|Russian|two|boy|girl|victim)s?)\b/;
 /** How many paragraphs after the premise an outcome may be told (a story's next beats). */
 const OUTCOME_WINDOW = 3;
 
@@ -335,6 +337,8 @@ function findOutcome(premise: ScoredSentence, retriever: HybridRetriever, questi
     if (chunk.paragraph.section !== premise.paragraph.section || chunk.paragraph.kind === 'caption') continue;
     chunk.sentences.forEach((sentence, index) => {
       if (position === start && index <= premise.index) return;
+      // In a later paragraph the outcome must still be about the premise's subject.
+      if (position !== start && !REFERS_BACK.test(sentence.text) && ![...premise.matched].some((t) => tokenize(sentence.text).includes(t))) return;
       const level = finality(sentence.text);
       if (level >= 0 && (found === undefined || level >= found.level)) {
         found = { pick: chunk.paragraph, sentence: index, level };

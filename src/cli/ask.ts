@@ -1,4 +1,4 @@
-import { createInterface } from 'node:readline/promises';
+import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import type { Answer, ConversationTurn } from '../chat/answer-types.js';
 import { createEngine } from '../chat/create-engine.js';
@@ -64,23 +64,20 @@ async function main(): Promise<number> {
 async function converse(engine: Engine, options: { retriever: 'hybrid' | 'dense' | 'bm25'; article?: string }): Promise<void> {
   const article = engine.article(options.article);
   process.stdout.write(`Ask about "${article?.headline ?? 'the corpus'}". /reset starts over; an empty line quits.\n`);
-  const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: process.stdin.isTTY });
+  const rl = createInterface({ input: process.stdin, terminal: false });
+  const prompt = (): void => {
+    if (process.stdin.isTTY) process.stdout.write('> ');
+  };
   const history: ConversationTurn[] = [];
-  try {
-    for (;;) {
-      let line: string;
-      try {
-        line = await rl.question('> ');
-      } catch {
-        return; // stdin closed
-      }
-      const question = line.trim();
-      if (question === '') return;
-      if (question === '/reset') {
-        history.length = 0;
-        process.stdout.write('(conversation reset)\n');
-        continue;
-      }
+  prompt();
+  // Async iteration queues piped lines while an answer is being computed; none is lost.
+  for await (const line of rl) {
+    const question = line.trim();
+    if (question === '') break;
+    if (question === '/reset') {
+      history.length = 0;
+      process.stdout.write('(conversation reset)\n');
+    } else {
       try {
         const answer = await engine.ask(question, { ...options, history });
         history.push({ question, answer });
@@ -90,9 +87,9 @@ async function converse(engine: Engine, options: { retriever: 'hybrid' | 'dense'
         process.stdout.write(`${describeError(error)}\n`);
       }
     }
-  } finally {
-    rl.close();
+    prompt();
   }
+  rl.close();
 }
 
 function formatAnswer(answer: Answer): string {
