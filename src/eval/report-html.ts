@@ -17,7 +17,7 @@ export function escapeHtml(text: string): string {
 /**
  * Renders a report as one self-contained HTML page (inline CSS and SVG, no scripts, no external requests):
  * per suite, the metrics with their thresholds, an SVG bar chart of the rates, every failing turn with the
- * answer, the cited quotes and the whole cited paragraphs, and a table of all cases. All text from suites,
+ * answer, the cited quotes and the whole cited paragraphs, and all cases with every turn (folded). All text from suites,
  * answers and paragraphs is escaped, so a question holding markup shows as text.
  */
 export function renderHtmlReport(report: EvalReport): string {
@@ -34,9 +34,9 @@ h1 { font-size: 1.5rem; } h2 { font-size: 1.25rem; margin-top: 2.5rem; border-bo
 table { border-collapse: collapse; margin: 0.5rem 0 1rem; } td, th { padding: 0.2rem 0.6rem; border-bottom: 1px solid #e5e5e5; text-align: left; vertical-align: top; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .pass { color: #17632a; font-weight: 600; } .fail { color: #a4161a; font-weight: 600; } .muted { color: #666; }
-.turn { border: 1px solid #ddd; border-left: 4px solid #a4161a; border-radius: 4px; padding: 0.6rem 0.9rem; margin: 0.8rem 0; }
+.turn { border: 1px solid #ddd; border-left: 4px solid #17632a; border-radius: 4px; padding: 0.6rem 0.9rem; margin: 0.8rem 0; }
 .citation { margin: 0.4rem 0 0.4rem 1rem; } .citation blockquote { margin: 0.2rem 0 0 1rem; color: #444; }
-.wrong { color: #a4161a; } .right { color: #17632a; } ul.problems { margin: 0.3rem 0; }
+.turn.failing { border-left-color: #a4161a; } .wrong { color: #a4161a; } .right { color: #17632a; } ul.problems { margin: 0.3rem 0; }
 </style>
 </head>
 <body>
@@ -78,6 +78,14 @@ ${suite.cases
   )
   .join('\n')}
 </tbody></table>
+${suite.cases
+  .map(
+    (c) =>
+      `<details><summary>${escapeHtml(c.id)} <span class="${c.passed ? 'pass' : 'fail'}">${c.passed ? 'pass' : 'fail'}</span></summary>\n` +
+      c.turns.map((turn, i) => renderTurn(`${c.id} turn ${i + 1}`, `${suite.file}:${c.line}`, turn)).join('\n') +
+      '</details>',
+  )
+  .join('\n')}
 </details>
 </section>`;
 }
@@ -142,7 +150,7 @@ function renderTurn(label: string, where: string, turn: TurnResult): string {
     turn.retrieval === null
       ? ''
       : `<p class="muted">Retrieval: expected paragraph ${turn.retrieval.rank === null ? 'not in the top 20' : `at rank ${turn.retrieval.rank}`}; top 5 ${escapeHtml(turn.retrieval.top.map((n) => `¶${n}`).join(' '))}; query “${escapeHtml(turn.retrieval.query)}”</p>`;
-  return `<div class="turn">
+  return `<div class="turn${turn.score.passed ? '' : ' failing'}">
 <p><strong>${escapeHtml(label)}</strong> <span class="muted">${escapeHtml(where)}</span><br>Question: ${escapeHtml(turn.question)}</p>
 <p>Expected: ${escapeHtml(describeExpectation(turn))}</p>
 ${answer}

@@ -124,26 +124,27 @@ async function evaluate(context: EvaluateContext): Promise<number> {
   const suites = loaded.map((suite) => ({ ...suite, file: path.relative(cwd, suite.file) || suite.file }));
   const previous: EvalReport | undefined = values.compare === undefined ? undefined : await readJsonReport(resolve(values.compare as string));
 
-  const config = context.config ?? loadConfig(process.env, cwd);
+  const config = (): AppConfig => context.config ?? loadConfig(process.env, cwd);
   let engine: Engine | undefined;
   let ownEngine = false;
   let source: AnswerSource;
   let articles;
   if (wsUrl !== undefined) {
     source = createWsAnswerSource({ url: wsUrl });
-    articles = await loadCorpus(config.corpusDir);
+    articles = await loadCorpus(config().corpusDir);
   } else {
     engine = context.engine;
     if (engine === undefined) {
       stderr.write('eval: loading the engine (the first run builds the index)...\n');
-      const provider = await createEmbeddings(config.embeddings);
+      const settings = config();
+      const provider = await createEmbeddings(settings.embeddings);
       engine = await createEngine({
-        corpusDir: config.corpusDir,
-        dataDir: config.dataDir,
+        corpusDir: settings.corpusDir,
+        dataDir: settings.dataDir,
         embeddings: provider.embeddings,
         modelId: provider.modelId,
-        hnswEf: config.hnswEf,
-        maxQuestionChars: config.maxQuestionChars,
+        hnswEf: settings.hnswEf,
+        maxQuestionChars: settings.maxQuestionChars,
         logger: values.verbose === true ? createConsoleLogger() : silentLogger,
       });
       ownEngine = true;
