@@ -8,7 +8,7 @@ import { createMemoryLogger, type Logger } from '../../src/logger.js';
 
 export interface StartChatServerOptions {
   readonly engine: Engine | Promise<Engine>;
-  /** Overrides of the default server config (port is always 0, host 127.0.0.1). */
+  /** Overrides of the default server config (host is always 127.0.0.1; port defaults to 0). */
   readonly config?: Partial<ServerConfig>;
   readonly routes?: readonly HttpRoute[];
   readonly maxQuestionChars?: number;
@@ -21,7 +21,12 @@ export interface TestChatServer extends ChatServer {
 /** The real chat server on an ephemeral loopback port, with the default limits and a memory logger. */
 export async function startChatServer(options: StartChatServerOptions): Promise<TestChatServer> {
   const logger = createMemoryLogger();
-  const config: ServerConfig = { ...loadConfig({}).server, ...options.config, host: '127.0.0.1', port: 0 };
+  const config: ServerConfig = {
+    ...loadConfig({}).server,
+    ...options.config,
+    host: '127.0.0.1',
+    port: options.config?.port ?? 0,
+  };
   const server = await createChatServer({
     engine: options.engine,
     config,
@@ -107,4 +112,40 @@ export async function connectClient(
       socket.close();
     },
   };
+}
+
+export interface SlowEngine extends Engine {
+  readonly aborted: string[];
+}
+
+/**
+ * The real engine's answers, streamed slowly: the real deltas replayed one every `delayMs` (a stand-in
+ * for a slow LLM), honouring the abort signal. Lets tests act while an answer is in flight.
+ */
+export function slowEngine(engine: Engine, delayMs: number): SlowEngine {
+  const aborted: string[] = [];
+  return {
+    aborted,
+    articles: engine.articles,
+    article: (slug) => engine.article(slug),
+    retrieve: (query, options) => engine.retrieve(query, options),
+    close: async () => {},
+    async ask(question, options = {}) {
+      const deltas: string[] = [];
+      const answer = await engine.ask(question, { ...options, onDelta: (text) => deltas.push(text) });
+      for (const delta of deltas) {
+        await sleep(delayMs);
+        if (options.signal?.aborted) {
+          aborted.push(question);
+          throw options.signal.reason;
+        }
+        options.onDelta?.(delta);
+      }
+      return answer;
+    },
+  };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -3,44 +3,12 @@ import { WebSocket } from 'ws';
 import type { Engine } from '../../src/chat/engine-types.js';
 import type { AnswerMessage, DeltaMessage, ErrorMessage, ServerMessage } from '../../src/chat/server/ws-protocol.js';
 import { createTestEngine, type TestEngine } from '../helpers/create-test-engine.js';
-import { connectClient, startChatServer, type TestChatServer } from '../helpers/start-chat-server.js';
+import { connectClient, slowEngine, startChatServer, type TestChatServer } from '../helpers/start-chat-server.js';
 
 const isAnswer = (id: string) => (m: ServerMessage): m is AnswerMessage => m.type === 'answer' && m.id === id;
 const isError = (id: string) => (m: ServerMessage): m is ErrorMessage => m.type === 'error' && m.id === id;
 const isDelta = (id: string) => (m: ServerMessage): m is DeltaMessage => m.type === 'delta' && m.id === id;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-interface SlowEngine extends Engine {
-  readonly aborted: string[];
-}
-
-/**
- * The real engine's answers, streamed slowly: the real deltas replayed one every `delayMs` (a stand-in
- * for a slow LLM), honouring the abort signal. Lets tests act while an answer is in flight.
- */
-function slowEngine(engine: Engine, delayMs: number): SlowEngine {
-  const aborted: string[] = [];
-  return {
-    aborted,
-    articles: engine.articles,
-    article: (slug) => engine.article(slug),
-    retrieve: (query, options) => engine.retrieve(query, options),
-    close: async () => {},
-    async ask(question, options = {}) {
-      const deltas: string[] = [];
-      const answer = await engine.ask(question, { ...options, onDelta: (text) => deltas.push(text) });
-      for (const delta of deltas) {
-        await sleep(delayMs);
-        if (options.signal?.aborted) {
-          aborted.push(question);
-          throw options.signal.reason;
-        }
-        options.onDelta?.(delta);
-      }
-      return answer;
-    },
-  };
-}
 
 /** Answers with `count` deltas of `size` characters each, all at once (a flood for backpressure). */
 function floodingEngine(engine: Engine, count: number, size: number): Engine {
