@@ -85,7 +85,7 @@ export function sentenceMatchesType(sentence: string, type: AnswerType, question
     case 'time':
       return MONTHS.test(sentence) || TIME_WORDS.test(sentence);
     case 'place':
-      return PLACE_WORDS.test(sentence);
+      return hasNewName(sentence, PLACE_WORDS, question);
     case 'reason':
       return REASON_WORDS.test(sentence);
     case 'outcome': {
@@ -94,10 +94,23 @@ export function sentenceMatchesType(sentence: string, type: AnswerType, question
       return (sentence.match(new RegExp(OUTCOME_WORDS.source, 'gi')) ?? []).some((w) => !asked.has(w.toLowerCase()));
     }
     case 'person':
-      return PERSON_NAME.test(sentence);
+      return hasNewName(sentence, PERSON_NAME, question);
     case 'general':
       return true;
   }
+}
+
+/**
+ * Whether the sentence names a person or place the question does not already name: "in Kursk" does
+ * not answer "Where is Kursk?".
+ */
+function hasNewName(sentence: string, pattern: RegExp, question: string): boolean {
+  const asked = new Set(words(question));
+  for (const match of sentence.matchAll(new RegExp(pattern.source, `${pattern.flags.replace('g', '')}g`))) {
+    const capitalised = match[0].match(/\p{Lu}[\p{Ll}'’-]+/gu) ?? [];
+    if (capitalised.length === 0 || capitalised.some((name) => !asked.has(words(name)[0] ?? ''))) return true;
+  }
+  return false;
 }
 
 /** Strict types are refused when no candidate sentence holds such an answer. */

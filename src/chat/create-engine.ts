@@ -10,7 +10,7 @@ import type { Answerer, AskOptions, Engine, RetrieveOptions } from './engine-typ
 import { createExtractiveAnswerer } from './extractive-answerer.js';
 import { HybridRetriever } from './hybrid-retriever.js';
 import { createQueryEmbedder } from './query-embedder.js';
-import { standaloneQuestion } from './standalone-question.js';
+import { focusOf, standaloneQuestion } from './standalone-question.js';
 
 /** What an optional LLM answerer is built from: it verifies against the same retriever and falls back to the extractive answerer. */
 export interface AnswererDependencies {
@@ -38,6 +38,11 @@ export interface EngineOptions {
   readonly retrieveK?: number;
   /** Builds the optional LLM answerer, used for `ask(..., { answerer: 'llm' })`. */
   readonly llmAnswerer?: (dependencies: AnswererDependencies) => Answerer;
+  /**
+   * The answerer `ask` uses when the caller names none; default `extractive`. `llm` without `llmAnswerer`
+   * still answers extractively. Lets the composition root switch every caller to the LLM in one place.
+   */
+  readonly defaultAnswerer?: 'extractive' | 'llm';
   /** Forwarded to the index (test hook for crash-during-save tests). */
   readonly beforeIndexSwitch?: (generationDir: string) => Promise<void>;
 }
@@ -76,7 +81,8 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   const retrieve = async (query: string, opts: RetrieveOptions = {}): Promise<RetrievedParagraph[]> => {
     checkArticle(opts.article);
     const mode = opts.retriever ?? 'hybrid';
-    const vector = mode === 'bm25' ? undefined : await embedQuery(query);
+    // The dense retriever embeds the question alone; earlier turns' context only widens BM25.
+    const vector = mode === 'bm25' ? undefined : await embedQuery(focusOf(query));
     return retriever.retrieve({
       query,
       k: opts.k ?? retrieveK,
@@ -93,13 +99,17 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     async ask(question: string, opts: AskOptions = {}): Promise<Answer> {
       const text = validateQuestion(question, maxQuestionChars);
       const history = opts.history ?? [];
-      const standalone = standaloneQuestion(text, history);
+      const chosen = opts.answerer ?? options.defaultAnswerer ?? 'extractive';
+      const answerer = chosen === 'llm' && llm !== undefined ? llm : extractive;
+      const standalone =
+        history.length > 0 && answerer.condense !== undefined
+          ? await answerer.condense({ question: text, history, ...(opts.signal === undefined ? {} : { signal: opts.signal }) })
+          : standaloneQuestion(text, history);
       const candidates = await retrieve(standalone, {
         k: retrieveK,
         ...(opts.retriever === undefined ? {} : { retriever: opts.retriever }),
         ...(opts.article === undefined ? {} : { article: opts.article }),
       });
-      const answerer = opts.answerer === 'llm' && llm !== undefined ? llm : extractive;
       return answerer.answer({
         question: text,
         standaloneQuestion: standalone,

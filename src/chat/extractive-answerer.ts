@@ -6,6 +6,7 @@ import { analyzeQuestion, isStrictType, sentenceMatchesType, type QuestionAnalys
 import type { AnswerInput, Answerer } from './engine-types.js';
 import type { HybridRetriever } from './hybrid-retriever.js';
 import { composeRefusal, formatCitedSentence } from './compose-answer.js';
+import { focusOf } from './standalone-question.js';
 
 /**
  * The default answerer: deterministic, offline, no LLM. It scores every sentence of the top retrieved
@@ -170,15 +171,20 @@ export function createExtractiveAnswerer(options: ExtractiveAnswererOptions): An
   };
 
   const isEvidence = (s: ScoredSentence, analysis: QuestionAnalysis): boolean => {
-    if (s.score < thresholds.minScore) return false;
     if (isStrictType(analysis.type) && !s.typeMatch) return false;
+    // A sentence holding every term of a typed question and an answer of its type is evidence even
+    // when short questions embed poorly ("How old is Maksym?" vs "Maksym, 22, an FPV drone operator").
+    const complete = analysis.type !== 'general' && s.typeMatch && s.coverage >= 0.99;
+    if (s.score < thresholds.minScore && !(complete && s.score >= thresholds.minScore - 0.1)) return false;
     return Math.max(s.paragraphCoverage, s.coverage) >= thresholds.minCoverage || s.dense >= thresholds.strongDense;
   };
 
   return {
     name: 'extractive',
     async answer(input: AnswerInput): Promise<Answer> {
-      const analysis = analyzeQuestion(input.standaloneQuestion);
+      // Sentences must answer the question itself; the bracketed context of earlier turns only helped retrieval.
+      const question = focusOf(input.standaloneQuestion);
+      const analysis = analyzeQuestion(question);
       const related = input.candidates.slice(0, 3).map((c) => c.paragraph);
       if (analysis.isInstruction || input.candidates.length === 0) {
         return emit(composeRefusal(related), input);
@@ -186,15 +192,15 @@ export function createExtractiveAnswerer(options: ExtractiveAnswererOptions): An
       const alreadySaid = input.history
         .slice(-2)
         .flatMap((turn) => turn.answer.citations.map((c) => ({ ref: `${c.article}#${c.id}`, quote: c.quote })));
-      const scored = await scoreSentences(input.standaloneQuestion, analysis, input.candidates, alreadySaid);
-      options.trace?.(input.standaloneQuestion, scored);
+      const scored = await scoreSentences(question, analysis, input.candidates, alreadySaid);
+      options.trace?.(question, scored);
       // The top sentence of the right kind must itself be evidence: passing over it to a weaker sentence
       // that happens to share words is how wrong citations are made.
       const best = scored.find((s) => !isStrictType(analysis.type) || s.typeMatch);
       if (best === undefined || !isEvidence(best, analysis)) {
         return emit(composeRefusal(related), input);
       }
-      const outcome = analysis.type === 'outcome' ? findOutcome(best, retriever, input.standaloneQuestion) : undefined;
+      const outcome = analysis.type === 'outcome' ? findOutcome(best, retriever, question) : undefined;
       const picks =
         outcome !== undefined
           ? [outcome]
