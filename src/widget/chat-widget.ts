@@ -222,7 +222,11 @@ function mount(settings: WidgetSettings): void {
     }
     entry.bubble.appendChild(entry.body);
     renderAnswerText(entry.body, answer, citations, showSource);
-    if (citations.length > 0) entry.bubble.appendChild(renderSourceList('Sources', citations, showSource));
+    // An extractive answer is made of its quotes: listing them again would only repeat it.
+    const plain = answer.replace(/\s*\[¶\d+\]/g, '');
+    if (citations.some((c) => !plain.includes(c.quote.trim()))) {
+      entry.bubble.appendChild(renderSourceList('Sources', citations, showSource));
+    }
     if (related.length > 0) entry.bubble.appendChild(renderSourceList('Related', related, showSource));
     entry.bubble.setAttribute('aria-busy', 'false');
     scrollToEnd();

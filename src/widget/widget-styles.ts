@@ -67,7 +67,7 @@ span.chip { cursor: default; opacity: 0.7; }
 .composer button:disabled { background: #9fb3cf; cursor: not-allowed; }
 .note { padding: 0 14px 8px; font-size: 11.5px; color: #7a7f87; background: #fff; }
 
-.popover { position: absolute; left: 12px; right: 12px; bottom: 76px; max-height: 60%; overflow-y: auto; background: #fff; border-radius: 12px;
+.popover { position: absolute; left: 12px; right: 12px; bottom: 122px; max-height: calc(100% - 200px); overflow-y: auto; background: #fff; border-radius: 12px;
   padding: 14px 16px; box-shadow: 0 10px 30px rgba(15, 30, 60, 0.3), 0 0 0 1px rgba(15, 30, 60, 0.1); white-space: pre-wrap; }
 .popover .pop-head { display: flex; justify-content: space-between; align-items: center; margin-bottom: 6px; white-space: normal; }
 .popover .pop-head button { border: 0; background: #eef0f3; border-radius: 8px; padding: 4px 10px; cursor: pointer; }
