@@ -1,7 +1,10 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HttpRoute } from '../../src/chat/server/http-route.js';
-import { ARTICLE_SLUG, createTestEngine, type TestEngine } from '../helpers/create-test-engine.js';
+import { ARTICLE_SLUG, createTestEngine, REPO_ROOT, type TestEngine } from '../helpers/create-test-engine.js';
 import { slowEngine, startChatServer, type TestChatServer } from '../helpers/start-chat-server.js';
 import { launchTestBrowser, withPage, type TestBrowser } from '../helpers/with-page.js';
 
@@ -64,7 +67,8 @@ describe('chat widget in Chromium', () => {
       await expect.poll(() => chip.count()).toBe(1);
       const answerText = await page.locator('.msg.bot .body').textContent();
       expect(answerText).toContain('150,000 additional troops');
-      expect(await page.locator('.msg.bot .sources .source').count()).toBeGreaterThan(0);
+      // The extractive answer is its quotes, so no separate Sources list repeats them.
+      expect(await page.locator('.msg.bot .sources').count()).toBe(0);
 
       await chip.click();
       const cited = await page.evaluate(() => ({
@@ -137,6 +141,7 @@ describe('chat widget in Chromium', () => {
       // The article does not answer it: the refusal is shown as such.
       expect(await page.locator('.msg.bot').getAttribute('class')).toContain('refusal');
       expect(await page.locator('.msg.bot .label').first().textContent()).toBe('Not in the article');
+      expect(await page.locator('.msg.bot .sources[aria-label="Related"] .source').count()).toBeGreaterThan(0);
     });
   });
 
@@ -219,5 +224,61 @@ describe('chat widget in Chromium', () => {
       await own.close();
       await restarted?.close();
     }
+  });
+
+  describe('with article text that contains HTML', () => {
+    const HOSTILE = 'A screenshot of the council website showed <img src=x onerror=window.__xss=1> where the vote tally should have been.';
+    let corpusDir: string;
+    let hostile: TestEngine;
+    let hostileServer: TestChatServer;
+
+    beforeAll(async () => {
+      corpusDir = await mkdtemp(path.join(os.tmpdir(), 'nqa-hostile-'));
+      const fixture = await readFile(path.join(REPO_ROOT, 'tests/fixtures/short-article.txt'), 'utf8');
+      const withHostile = fixture.replace('Paying for it\n', `Paying for it\n\n${HOSTILE}\n`);
+      expect(withHostile).toContain(HOSTILE);
+      await writeFile(path.join(corpusDir, 'flood-barrier.txt'), withHostile);
+      hostile = await createTestEngine({ corpusDir });
+      const embed: HttpRoute = async (req, res) => {
+        if (req.url !== '/embed') return false;
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+        res.end('<!doctype html><html><body><h1>Partner</h1><script src="/widget.js" data-article="flood-barrier"></script></body></html>');
+        return true;
+      };
+      hostileServer = await startChatServer({ engine: hostile.engine, routes: [embed] });
+    });
+    afterAll(async () => {
+      await hostileServer?.close();
+      await hostile?.cleanup();
+      await rm(corpusDir, { recursive: true, force: true });
+    });
+
+    it('renders it as text on the article page, in the answer, in the highlight and in the popover', async () => {
+      const question = 'What did the council website show where the vote tally should have been?';
+      await withPage(browser.browser, DESKTOP, async (page) => {
+        await page.goto(`${hostileServer.url}/`);
+        const paragraph = page.locator('p.para', { hasText: 'A screenshot of the council website' });
+        expect(await paragraph.textContent()).toContain('<img src=x onerror=window.__xss=1>');
+        await page.locator('.launcher').click();
+        await ask(page, question);
+        await page.locator('.msg.bot[aria-busy="false"]').waitFor();
+        expect(await page.locator('.msg.bot .body').textContent()).toContain('<img src=x onerror=window.__xss=1>');
+        await page.locator('.msg.bot .body button.chip').first().click();
+        expect(await page.locator('mark.nqa-quote').textContent()).toBe(HOSTILE);
+        expect(await page.evaluate(() => document.querySelectorAll('img').length)).toBe(0);
+        expect(await inWidget(page, (root) => root.querySelectorAll('img').length)).toBe(0);
+        expect(await page.evaluate(() => (window as unknown as { __xss?: unknown }).__xss)).toBeUndefined();
+      });
+      await withPage(browser.browser, DESKTOP, async (page) => {
+        await page.goto(`${hostileServer.url}/embed`);
+        await page.locator('.launcher').click();
+        await ask(page, question);
+        await page.locator('.msg.bot[aria-busy="false"]').waitFor();
+        await page.locator('.msg.bot .body button.chip').first().click();
+        expect(await page.locator('.popover mark').textContent()).toBe(HOSTILE);
+        expect(await inWidget(page, (root) => root.querySelectorAll('img').length)).toBe(0);
+        expect(await page.evaluate(() => (window as unknown as { __xss?: unknown }).__xss)).toBeUndefined();
+      });
+    });
   });
 });
