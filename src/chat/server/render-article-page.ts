@@ -37,6 +37,7 @@ export function renderArticlePage(article: Article, options: RenderArticlePageOp
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(article.headline)}</title>
+<link rel="icon" href="data:,">
 <style>${PAGE_CSS}</style>
 </head>
 <body>
