@@ -50,7 +50,7 @@ export interface RetrievedParagraph {
   readonly paragraph: Paragraph;
   /** Fused score; higher is better. Comparable only within one result list. */
   readonly score: number;
-  /** Cosine similarity of the query and the paragraph's vector, when the dense retriever saw it. */
+  /** Meaning similarity of query and paragraph (mean of the paragraph's and its best sentence's cosine), when dense retrieval ran. */
   readonly dense: number | undefined;
   /** BM25 score, when the lexical retriever saw it. */
   readonly bm25: number | undefined;

@@ -40,6 +40,10 @@ export interface GroundingThresholds {
   readonly strongDense: number;
   /** A second sentence is added when it scores at least this share of the best. */
   readonly secondRatio: number;
+  /** For "how many" and "how old": the counting sentence's own term coverage needed ... */
+  readonly countCoverage: number;
+  /** ... unless its meaning is at least this close. */
+  readonly countDense: number;
 }
 
 /** How the evidence for one sentence is combined (the type, identity and quote adjustments come on top). */
@@ -72,6 +76,8 @@ export const DEFAULT_THRESHOLDS: GroundingThresholds = {
   minCoverage: 0.34,
   strongDense: 0.55,
   secondRatio: 0.97,
+  countCoverage: 0.5,
+  countDense: 0.68,
 };
 
 export interface ScoredSentence {
@@ -176,6 +182,9 @@ export function createExtractiveAnswerer(options: ExtractiveAnswererOptions): An
     // when short questions embed poorly ("How old is Maksym?" vs "Maksym, 22, an FPV drone operator").
     const complete = analysis.type !== 'general' && s.typeMatch && s.coverage >= 0.99;
     if (s.score < thresholds.minScore && !(complete && s.score >= thresholds.minScore - 0.1)) return false;
+    // A number is the easiest thing to cite wrongly ("two soldiers captured" for "how many died?"):
+    // the counting sentence itself must carry the question's terms or be close in meaning.
+    if (isStrictType(analysis.type) && s.coverage < thresholds.countCoverage && s.dense < thresholds.countDense) return false;
     return Math.max(s.paragraphCoverage, s.coverage) >= thresholds.minCoverage || s.dense >= thresholds.strongDense;
   };
 

@@ -59,9 +59,7 @@ export class HybridRetriever {
     const bm25Hits = request.mode === 'dense' ? [] : this.bm25.search(request.query, depth, allow);
     const bm25Scores = new Map(bm25Hits.map((hit) => [hit.doc, hit.score]));
     const candidates = [...new Set([...denseRanked, ...bm25Hits.map((hit) => hit.doc)])];
-    const dense = new Map(
-      vector === undefined ? [] : candidates.map((doc) => [doc, cosine(vector, this.index.store.index.getPoint(doc))] as const),
-    );
+    const dense = new Map(vector === undefined ? [] : candidates.map((doc) => [doc, this.denseSimilarity(vector, doc)] as const));
     const fused = fuseScores(candidates, dense, bm25Scores, request.mode);
     return fused.slice(0, request.k).map(({ doc, score }) => ({
       paragraph: chunks[doc]!.paragraph,
@@ -69,6 +67,20 @@ export class HybridRetriever {
       dense: dense.get(doc),
       bm25: bm25Scores.get(doc),
     }));
+  }
+
+  /**
+   * How close a paragraph is in meaning: the mean of its own vector's cosine and its best sentence's.
+   * A long paragraph's single vector blurs the one sentence a question is about; the blend raised
+   * hybrid recall@1 from 0.65 to 0.68 on the project's questions (README "Retrieval").
+   */
+  denseSimilarity(vector: readonly number[], doc: number): number {
+    const paragraph = cosine(vector, this.index.store.index.getPoint(doc));
+    const first = this.sentenceOffset(doc);
+    const count = this.index.chunks[doc]?.sentences.length ?? 0;
+    let best = -1;
+    for (let i = 0; i < count; i += 1) best = Math.max(best, this.sentenceSimilarity(vector, first + i));
+    return count === 0 ? paragraph : (paragraph + best) / 2;
   }
 
   /** Index in the sentence vectors of the first sentence of the chunk at `position`. */
