@@ -2,6 +2,8 @@ import { Script } from 'node:vm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import type { AskOptions, Engine } from '../../src/chat/engine-types.js';
+import { createDeferredRoute } from '../../src/chat/server/deferred-route.js';
+import type { HttpRoute } from '../../src/chat/server/http-route.js';
 import type { AnswerMessage, DeltaMessage, ErrorMessage, ServerMessage } from '../../src/chat/server/ws-protocol.js';
 import { ARTICLE_SLUG, createTestEngine, type TestEngine } from '../helpers/create-test-engine.js';
 import { connectClient, startChatServer, type TestChatServer } from '../helpers/start-chat-server.js';
@@ -159,6 +161,26 @@ describe('createChatServer', () => {
       expect(post.headers.get('allow')).toBe('GET, HEAD');
       expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
       expect(server.logger.lines.join('')).toContain('http route failed');
+    });
+    it('answers 503 on a deferred route until it is ready, then hands its paths to it', async () => {
+      let resolveRoute!: (route: HttpRoute) => void;
+      const route = new Promise<HttpRoute>((resolve) => (resolveRoute = resolve));
+      server = await startChatServer({
+        engine: testEngine.engine,
+        routes: [createDeferredRoute({ route, paths: ['/slack/events'] })],
+      });
+      const early = await fetch(`${server.url}/slack/events`, { method: 'POST', body: '{}' });
+      expect(early.status).toBe(503);
+      expect(early.headers.get('retry-after')).toBe('5');
+      expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+      resolveRoute(async (req, res) => {
+        if (req.url !== '/slack/events') return false;
+        res.end('slack');
+        return true;
+      });
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(await (await fetch(`${server.url}/slack/events`, { method: 'POST', body: '{}' })).text()).toBe('slack');
+      expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
     });
   });
 

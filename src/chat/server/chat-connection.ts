@@ -20,6 +20,8 @@ export interface ChatConnectionOptions {
   /** Owned by this connection: questions on this socket. */
   readonly connectionLimiter: RateLimiter;
   readonly maxQuestionChars: number;
+  /** Passed to `engine.ask`. */
+  readonly answerer: 'extractive' | 'llm';
   /** Deltas stop (the final answer is still sent) while `socket.bufferedAmount` is above this. */
   readonly maxBufferedBytes: number;
   /** Questions waiting or in flight on this connection before more are refused with `PROTOCOL_BUSY`. */
@@ -127,6 +129,7 @@ export function handleChatConnection(options: ChatConnectionOptions): ChatConnec
       const result = await engine.ask(message.question, {
         history,
         article: message.article,
+        answerer: options.answerer,
         signal: controller.signal,
         onDelta: (text) => {
           // Once a slow reader's buffer passes the cap, the rest of this answer's deltas are dropped

@@ -29,6 +29,8 @@ export interface ChatServerOptions {
   readonly routes?: readonly HttpRoute[];
   /** Questions longer than this are refused with `PROTOCOL_QUESTION_TOO_LONG`; default 1000. */
   readonly maxQuestionChars?: number;
+  /** Which answerer the engine uses for readers' questions; default `extractive`. */
+  readonly answerer?: 'extractive' | 'llm';
 }
 
 export interface ChatServer {
@@ -139,6 +141,7 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
         ipLimiter,
         connectionLimiter: createRateLimiter({ limit: config.rateLimitPerMinute }),
         maxQuestionChars,
+        answerer: options.answerer ?? 'extractive',
         maxBufferedBytes: config.maxBufferedBytes,
         maxQueuedQuestions: config.maxQueuedQuestions,
         maxHistoryTurns: config.maxHistoryTurns,
