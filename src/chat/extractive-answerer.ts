@@ -138,7 +138,11 @@ export function createExtractiveAnswerer(options: ExtractiveAnswererOptions): An
       chunk.sentences.forEach((sentence, index) => {
         const dense = retriever.sentenceSimilarity(vector, base + index);
         const { share, matched } = coverage(analysis.terms, tokenize(sentence.text));
-        const typeMatch = sentenceMatchesType(sentence.text, analysis.type, question);
+        // '"...," he said.' names its speaker in the sentence before: judge the two together.
+        const leansBack = index > 0 && PRONOUN_ATTRIBUTION.test(sentence.text);
+        const typeMatch =
+          sentenceMatchesType(sentence.text, analysis.type, question) ||
+          (leansBack && sentenceMatchesType(`${chunk.sentences[index - 1]!.text} ${sentence.text}`, analysis.type, question));
         const counts = analysis.type === 'count' && countsQuestionTerms(sentence.text, analysis.terms) ? 0.05 : 0;
         const typeAdjust = (analysis.type === 'general' ? 0 : typeMatch ? 0.05 : -0.08) + counts;
         const identity = analysis.identityOf !== undefined && introduces(sentence.text, analysis.identityOf) ? 0.15 : 0;
@@ -273,6 +277,9 @@ interface Pick {
   readonly end: number;
 }
 
+/** A quotation attributed to a pronoun: its speaker is named earlier. */
+const PRONOUN_ATTRIBUTION = /\b(?:he|she|they)\s+(?:said|says|told|explains|explained|added|adds|wrote|recalled)\b/i;
+
 const LEADING_PRONOUN = /^["“]?(?:He|She|They|It|This|That|These|Those|His|Her|Their)\b/;
 
 /**
@@ -314,7 +321,9 @@ function newCoverage(s: ScoredSentence, best: ScoredSentence): number {
 function widen(s: ScoredSentence): Pick {
   let first = s.index;
   const words = s.sentence.text.split(/\s+/).length;
-  if (first > 0 && (LEADING_PRONOUN.test(s.sentence.text) || words < 6)) first -= 1;
+  if (first > 0 && (LEADING_PRONOUN.test(s.sentence.text) || PRONOUN_ATTRIBUTION.test(s.sentence.text) || words < 6)) {
+    first -= 1;
+  }
   return { paragraph: s.paragraph, start: s.sentences[first]!.start, end: s.sentence.end };
 }
 

@@ -25,8 +25,25 @@ export function foldText(text: string): string {
     .replace(/[’‘]/g, "'");
 }
 
+/** Common irregular verb forms, mapped to the stem of their base form. */
+const IRREGULAR: Record<string, string> = Object.fromEntries(
+  `met:meet fought:fight caught:catch took:take taken:take gave:give given:give went:go gone:go came:come saw:see
+seen:see said:say told:tell thought:think brought:bring bought:buy sent:send spent:spend left:leave lost:lose
+made:make found:find held:hold kept:keep knew:know known:know led:lead felt:feel fell:fall fallen:fall flew:fly
+flown:fly ran:run shot:shoot stood:stand began:begin begun:begin wrote:write written:write spoke:speak spoken:speak
+hid:hide hidden:hide threw:throw thrown:throw built:build won:win became:become chose:choose chosen:choose drove:drive
+driven:drive ate:eat eaten:eat got:get gotten:get paid:pay sold:sell stole:steal stolen:steal woke:wake understood:understand
+died:die dying:die lay:lie laid:lay struck:strike sought:seek taught:teach fed:feed fled:flee heard:hear meant:mean
+rose:rise risen:rise sat:sit slept:sleep wore:wear worn:wear broke:break broken:break froze:freeze frozen:freeze
+men:man women:woman children:child people:person feet:foot teeth:tooth mice:mouse`
+    .split(/\s+/)
+    .map((pair) => pair.split(':') as [string, string]),
+);
+
 /** Light English stemmer: enough to join inflections, never so much that names collapse. */
 export function stem(word: string): string {
+  const irregular = IRREGULAR[word];
+  if (irregular !== undefined) return stem(irregular);
   if (/^\d/.test(word) || word.length <= 3) return word;
   let w = word;
   if (w.endsWith("'s")) w = w.slice(0, -2);
