@@ -287,6 +287,7 @@ function mount(settings: WidgetSettings): void {
     sendButton.disabled = !online || textarea.value.trim() === '';
     if (state.kind === 'online') {
       status.hidden = true;
+      void loadArticleInfo(); // starter questions, if the first attempt was made while offline
       return;
     }
     status.hidden = false;
