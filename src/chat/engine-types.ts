@@ -49,7 +49,21 @@ export interface RetrieveOptions {
  */
 export interface Answerer {
   readonly name: string;
+  /**
+   * Optional: makes a follow-up standalone with the conversation before retrieval (the LLM answerer asks its
+   * model). The engine calls it only when there is history; without it the engine uses the rule-based
+   * `standaloneQuestion`. Implementations fall back on their own and reject only when `signal` aborts.
+   */
+  condense?(input: CondenseInput): Promise<string>;
   answer(input: AnswerInput): Promise<Answer>;
+}
+
+export interface CondenseInput {
+  /** The reader's question as asked. */
+  readonly question: string;
+  /** Earlier turns, oldest first; never empty. */
+  readonly history: readonly ConversationTurn[];
+  readonly signal?: AbortSignal;
 }
 
 export interface AnswerInput {
