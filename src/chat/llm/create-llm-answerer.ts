@@ -7,6 +7,7 @@ import { composeRefusal } from '../compose-answer.js';
 import type { AnswererDependencies } from '../create-engine.js';
 import type { AnswerInput, Answerer, CondenseInput } from '../engine-types.js';
 import { standaloneQuestion } from '../standalone-question.js';
+import { onlyAddressesAssistant } from './addresses-assistant.js';
 import { buildCondenseMessages, parseCondensed } from './condense-prompt.js';
 import { createChatModel } from './create-chat-model.js';
 import { createDeadline, iterateUntil, raceSignal } from './deadline.js';
@@ -171,7 +172,9 @@ export function createLlmAnswerer(options: LlmAnswererOptions): Answerer {
   };
 
   async function fallback(input: AnswerInput, notes: readonly string[]): Promise<Answer> {
-    const answer = await extractive.answer(input);
+    // A paragraph that only speaks to an AI (an injection) would be quoted back by the extractive answerer.
+    const candidates = input.candidates.filter((c) => !onlyAddressesAssistant(c.paragraph.text));
+    const answer = await extractive.answer({ ...input, candidates });
     return { ...answer, notes: [...notes, ...answer.notes] };
   }
 }

@@ -1,6 +1,7 @@
 import type { Paragraph } from '../../index/article.js';
 import { foldText, stem, termsMatch, tokenize } from '../../index/tokenize.js';
 import type { HybridRetriever } from '../hybrid-retriever.js';
+import { addressesAssistant } from './addresses-assistant.js';
 import { extractMarkers, placeMarkers } from './citation-markers.js';
 import { correctQuotes } from './correct-quotes.js';
 
@@ -76,10 +77,6 @@ export interface SentenceVerifierOptions {
 }
 
 export type SentenceVerifier = (sentence: string) => Promise<VerifiedSentence>;
-
-/** Text in an article addressed to an AI rather than to readers: never evidence for a claim. */
-const ADDRESSES_ASSISTANT =
-  /\b(?:ignore|disregard|forget|override)\b[^.!?]{0,60}\b(?:instructions?|rules|prompts?|directions)\b|\bsystem prompt\b|\byou are now\b|\b(?:as an|you are an?)\s+(?:ai|assistant|language model|chatbot)\b|\b(?:ai|assistants?|chatbots?|language models?)\b[^.!?]{0,30}\b(?:must|should)\s+(?:say|answer|respond|reply|state|claim)\b/iu;
 
 /** "The article doesn't say ..." and the like: a sentence that claims nothing about the world. */
 const NO_CLAIM =
@@ -286,7 +283,7 @@ function readEvidence(paragraph: Paragraph, retriever: HybridRetriever): Evidenc
       ? [{ text: paragraph.text, vectorIndex: -1 }]
       : chunk.sentences.map((s, i) => ({ text: s.text, vectorIndex: base + i }));
   const sentences = all
-    .filter((s) => !ADDRESSES_ASSISTANT.test(s.text))
+    .filter((s) => !addressesAssistant(s.text))
     .map((s) => ({ ...s, terms: termsOf(s.text) }));
   const context = chunk === undefined ? '' : chunk.searchText.replace(paragraph.text, ' ');
   const admissible = sentences.map((s) => s.text).join(' ');
@@ -303,11 +300,6 @@ export function numbersIn(text: string): string[] {
   const digits = folded.match(/\d+(?:\.\d+)?/g) ?? [];
   const words = (folded.match(/\b[a-z]+\b/g) ?? []).flatMap((w) => (NUMBER_WORDS[w] === undefined ? [] : [NUMBER_WORDS[w]]));
   return [...new Set([...digits, ...words])];
-}
-
-/** Whether a paragraph sentence speaks to an AI assistant (prompt injection), so it is never evidence. */
-export function addressesAssistant(text: string): boolean {
-  return ADDRESSES_ASSISTANT.test(text);
 }
 
 function markers(numbers: readonly number[]): string {
