@@ -29,7 +29,7 @@ export interface ExtractiveAnswererOptions {
 
 /**
  * When a sentence counts as evidence. Calibrated on the development questions in
- * `tests/fixtures/dev-questions.jsonl` (not the shipped eval suite); see README "Answering".
+ * `evals/dev-calibration.jsonl` (not the reader suite, which was written independently); see README "Answering".
  */
 export interface GroundingThresholds {
   /** Minimum combined score of the best sentence. */
