@@ -1,5 +1,6 @@
 import { createEngine } from './chat/create-engine.js';
 import type { Engine } from './chat/engine-types.js';
+import { createLlmAnswererFactory } from './chat/llm/create-llm-answerer.js';
 import { createChatServer } from './chat/server/create-chat-server.js';
 import { createDeferredRoute } from './chat/server/deferred-route.js';
 import { createSlackRoute, SLACK_PATHS, type SlackRoute } from './chat/slack/create-slack-route.js';
@@ -17,6 +18,8 @@ import { createConsoleLogger } from './logger.js';
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createConsoleLogger();
+  // LLM answers (docs/llm.md): built before anything starts so a bad LLM_* setting fails at once; no network call yet.
+  const llmAnswerer = config.llm === undefined ? undefined : createLlmAnswererFactory(config.llm);
   const engine: Promise<Engine> = createEmbeddings(config.embeddings).then((provider) =>
     createEngine({
       corpusDir: config.corpusDir,
@@ -26,6 +29,7 @@ async function main(): Promise<void> {
       hnswEf: config.hnswEf,
       maxQuestionChars: config.maxQuestionChars,
       logger,
+      ...(llmAnswerer === undefined ? {} : { llmAnswerer }),
     }),
   );
   const slack: Promise<SlackRoute> | undefined =
