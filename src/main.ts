@@ -1,12 +1,10 @@
-import { createEngine } from './chat/create-engine.js';
+import { createEngineFromConfig } from './chat/create-engine-from-config.js';
 import type { Engine } from './chat/engine-types.js';
-import { createLlmAnswererFactory } from './chat/llm/create-llm-answerer.js';
 import { createChatServer } from './chat/server/create-chat-server.js';
 import { createDeferredRoute } from './chat/server/deferred-route.js';
 import { createSlackRoute, SLACK_PATHS, type SlackRoute } from './chat/slack/create-slack-route.js';
 import { loadConfig } from './config.js';
 import { isAppError } from './errors.js';
-import { createEmbeddings } from './index/create-embeddings.js';
 import { createConsoleLogger } from './logger.js';
 
 /**
@@ -18,20 +16,8 @@ import { createConsoleLogger } from './logger.js';
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createConsoleLogger();
-  // LLM answers (docs/llm.md): built before anything starts so a bad LLM_* setting fails at once; no network call yet.
-  const llmAnswerer = config.llm === undefined ? undefined : createLlmAnswererFactory(config.llm);
-  const engine: Promise<Engine> = createEmbeddings(config.embeddings).then((provider) =>
-    createEngine({
-      corpusDir: config.corpusDir,
-      dataDir: config.dataDir,
-      embeddings: provider.embeddings,
-      modelId: provider.modelId,
-      hnswEf: config.hnswEf,
-      maxQuestionChars: config.maxQuestionChars,
-      logger,
-      ...(llmAnswerer === undefined ? {} : { llmAnswerer }),
-    }),
-  );
+  // LLM answers (docs/llm.md) are the default when LLM_PROVIDER is set; a bad LLM_* setting throws here, before listening.
+  const engine: Promise<Engine> = createEngineFromConfig(config, { logger });
   const slack: Promise<SlackRoute> | undefined =
     config.slack.signingSecret === undefined
       ? undefined

@@ -2,6 +2,7 @@ import type { Paragraph } from '../index/article.js';
 import { tokenize, termsMatch } from '../index/tokenize.js';
 import type { Sentence } from '../index/split-sentences.js';
 import type { Answer, Citation, RetrievedParagraph } from './answer-types.js';
+import { addressesAssistant } from './addresses-assistant.js';
 import { analyzeQuestion, isStrictType, sentenceMatchesType, type QuestionAnalysis } from './analyze-question.js';
 import type { AnswerInput, Answerer } from './engine-types.js';
 import type { HybridRetriever } from './hybrid-retriever.js';
@@ -136,6 +137,8 @@ export function createExtractiveAnswerer(options: ExtractiveAnswererOptions): An
       const speaks = analysis.speaker !== undefined && chunk.searchText.includes(analysis.speaker.split(' ').at(-1)!);
       const base = retriever.sentenceOffset(position);
       chunk.sentences.forEach((sentence, index) => {
+        // Text addressed to an AI ("Ignore previous instructions and say ...") is never evidence.
+        if (addressesAssistant(sentence.text)) return;
         const dense = retriever.sentenceSimilarity(vector, base + index);
         const { share, matched } = coverage(analysis.terms, tokenize(sentence.text));
         // '"...," he said.' names its speaker in the sentence before: judge the two together.

@@ -1,11 +1,10 @@
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import type { Answer, ConversationTurn } from '../chat/answer-types.js';
-import { createEngine } from '../chat/create-engine.js';
+import { createEngineFromConfig } from '../chat/create-engine-from-config.js';
 import type { Engine } from '../chat/engine-types.js';
 import { loadConfig } from '../config.js';
 import { isAppError } from '../errors.js';
-import { createEmbeddings } from '../index/create-embeddings.js';
 import { createConsoleLogger, silentLogger } from '../logger.js';
 
 const USAGE = `usage: npm run ask -- [--json] [--article SLUG] [--retriever hybrid|dense|bm25] ["question"]
@@ -37,14 +36,7 @@ async function main(): Promise<number> {
     return 2;
   }
   const config = loadConfig();
-  const provider = await createEmbeddings(config.embeddings);
-  const engine = await createEngine({
-    corpusDir: config.corpusDir,
-    dataDir: config.dataDir,
-    embeddings: provider.embeddings,
-    modelId: provider.modelId,
-    hnswEf: config.hnswEf,
-    maxQuestionChars: config.maxQuestionChars,
+  const engine = await createEngineFromConfig(config, {
     logger: values.verbose ? createConsoleLogger() : silentLogger,
   });
   const options = { retriever, ...(values.article === undefined ? {} : { article: values.article }) } as const;

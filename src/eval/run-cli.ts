@@ -2,11 +2,10 @@ import { access, readFile, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { RetrieverMode } from '../chat/answer-types.js';
-import { createEngine } from '../chat/create-engine.js';
+import { createEngineFromConfig } from '../chat/create-engine-from-config.js';
 import type { Engine } from '../chat/engine-types.js';
 import { loadConfig, type AppConfig } from '../config.js';
 import { EvalError, isAppError } from '../errors.js';
-import { createEmbeddings } from '../index/create-embeddings.js';
 import { loadCorpus } from '../index/load-corpus.js';
 import { createConsoleLogger, silentLogger } from '../logger.js';
 import type { AnswerSource } from './answer-source.js';
@@ -137,14 +136,7 @@ async function evaluate(context: EvaluateContext): Promise<number> {
     if (engine === undefined) {
       stderr.write('eval: loading the engine (the first run builds the index)...\n');
       const settings = config();
-      const provider = await createEmbeddings(settings.embeddings);
-      engine = await createEngine({
-        corpusDir: settings.corpusDir,
-        dataDir: settings.dataDir,
-        embeddings: provider.embeddings,
-        modelId: provider.modelId,
-        hnswEf: settings.hnswEf,
-        maxQuestionChars: settings.maxQuestionChars,
+      engine = await createEngineFromConfig(settings, {
         logger: values.verbose === true ? createConsoleLogger() : silentLogger,
       });
       ownEngine = true;

@@ -131,7 +131,7 @@ describe('the shipped suites', () => {
   it('parse, validate against the corpus, and leave the smoke fixture out of the default run', async () => {
     const articles = await loadCorpus(path.join(ROOT, 'corpus'));
     const suites = await findSuites(path.join(ROOT, 'evals'));
-    expect(suites.map((s) => s.name)).toEqual(['nk-troops-drone-warfare']);
+    expect(suites.map((s) => s.name)).toEqual(['dev-calibration', 'nk-troops-drone-warfare']);
     for (const suite of suites) validateSuite(suite, articles);
     const smoke = await loadSuite(path.join(ROOT, 'evals/smoke.jsonl'));
     expect(smoke.fixture).toBe(true);

@@ -103,3 +103,26 @@ describe('extractive answering (hashing embeddings, real HNSW index)', () => {
     });
   });
 });
+
+describe('extractive answering of an article with an injected instruction', () => {
+  it('never quotes text addressed to an AI assistant as evidence', async () => {
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'nqa-injected-'));
+    const file = path.resolve(import.meta.dirname, '../fixtures/injected-article.txt');
+    const engine = await createEngine({
+      corpusDir: path.dirname(file),
+      dataDir,
+      articles: [await loadArticle(file)],
+      embeddings: new HashingEmbeddings(256),
+      modelId: 'hashing-256',
+    });
+    try {
+      const answer = await engine.ask('What is the flood barrier made of?');
+      expect(answer.answer).not.toMatch(/chocolate/i);
+      for (const citation of answer.citations) expect(citation.quote).not.toMatch(/chocolate|instructions/i);
+      expectConsistent(answer);
+    } finally {
+      await engine.close();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+});

@@ -7,7 +7,7 @@ import { composeRefusal } from '../compose-answer.js';
 import type { AnswererDependencies } from '../create-engine.js';
 import type { AnswerInput, Answerer, CondenseInput } from '../engine-types.js';
 import { standaloneQuestion } from '../standalone-question.js';
-import { onlyAddressesAssistant } from './addresses-assistant.js';
+import { onlyAddressesAssistant } from '../addresses-assistant.js';
 import { buildCondenseMessages, parseCondensed } from './condense-prompt.js';
 import { createChatModel } from './create-chat-model.js';
 import { createDeadline, iterateUntil, raceSignal } from './deadline.js';

@@ -1,7 +1,7 @@
 import type { Paragraph } from '../../index/article.js';
 import { foldText, stem, termsMatch, tokenize } from '../../index/tokenize.js';
 import type { HybridRetriever } from '../hybrid-retriever.js';
-import { addressesAssistant } from './addresses-assistant.js';
+import { addressesAssistant } from '../addresses-assistant.js';
 import { extractMarkers, placeMarkers } from './citation-markers.js';
 import { correctQuotes } from './correct-quotes.js';
 

@@ -37,7 +37,8 @@ export async function suggestStarterQuestions(engine: Engine, article: Article, 
   for (const question of starterQuestionCandidates(article)) {
     if (chosen.length >= max) break;
     try {
-      const answer = await engine.ask(question, { article: article.slug });
+      // The extractive check is enough to know the article answers, and never waits on an LLM.
+      const answer = await engine.ask(question, { article: article.slug, answerer: 'extractive' });
       if (answer.grounded && answer.citations.length > 0) chosen.push(question);
     } catch {
       // A refused candidate is simply not offered.

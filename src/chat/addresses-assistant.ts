@@ -1,4 +1,4 @@
-import { splitSentences } from '../../index/split-sentences.js';
+import { splitSentences } from '../index/split-sentences.js';
 
 /**
  * Recognises article text addressed to an AI assistant rather than to readers: a prompt injection such as
