@@ -19,6 +19,12 @@ export interface MicroBatcherOptions {
   readonly maxBatch: number;
   /** Tokens per model call at most (count x length): long paragraphs go in smaller batches. */
   readonly maxBatchTokens: number;
+  /**
+   * How waiting trades against batch size when a slot picks its next batch: a bucket's score is the
+   * texts it would send plus its oldest text's wait divided by this; default 200 ms (a text that has
+   * waited 2 s outbids a batch of 10).
+   */
+  readonly agingMs?: number;
 }
 
 export interface MicroBatcherStats {
@@ -31,6 +37,8 @@ export interface MicroBatcherStats {
 interface Pending {
   readonly text: string;
   readonly sequence: number;
+  /** `performance.now()` when queued. */
+  readonly at: number;
   readonly resolve: (vector: Float32Array) => void;
   readonly reject: (error: unknown) => void;
 }
@@ -45,11 +53,15 @@ interface Bucket {
 /**
  * Micro-batching of embedding requests over a few model slots (worker threads).
  *
- * Requests queue by token length. Whenever a slot is free it gets one batch: every waiting text of the
- * token length of the oldest waiting text (interactive before bulk), up to `maxBatch` texts and
- * `maxBatchTokens` tokens. Texts that arrive together (one event-loop turn: a burst of readers) are
- * gathered before the first dispatch; under load, batches grow by themselves while slots are busy, and
- * a lone question waits for nothing.
+ * Requests queue by token length. Whenever a slot is free it gets one batch from the bucket with the
+ * best score, batch size plus the wait of its oldest text over `agingMs` (interactive before bulk), up
+ * to `maxBatch` texts and `maxBatchTokens` tokens: big batches are cheaper per text (the model's fixed
+ * cost per call is large), and aging keeps rare lengths from starving. Texts that arrive together (one
+ * event-loop turn: a burst of readers) are gathered before the first dispatch; under load, batches grow
+ * by themselves while slots are busy, and a lone question waits for nothing.
+ *
+ * A batch's vectors are handed out one per event-loop turn: each resolution runs that reader's whole
+ * answer synchronously, and twenty answers back to back would stall every other socket.
  *
  * Why equal lengths only: the model pads a batch to its longest text, and padding changes the last bits
  * of the other vectors (about 1e-7). With equal lengths a text's vector is bit-for-bit the vector it gets
@@ -100,7 +112,7 @@ export class MicroBatcher {
     const vectors = texts.map(
       (text) =>
         new Promise<Float32Array>((resolve, reject) => {
-          this.enqueue(priority, { text, sequence: this.sequence++, resolve, reject });
+          this.enqueue(priority, { text, sequence: this.sequence++, at: performance.now(), resolve, reject });
         }),
     );
     this.schedulePump();
@@ -140,34 +152,51 @@ export class MicroBatcher {
             if (vectors.length !== batch.length) {
               throw new EmbeddingError('EMBEDDINGS_EMPTY', `the model returned ${vectors.length} vectors for ${batch.length} texts`);
             }
-            batch.forEach((p, i) => p.resolve(vectors[i]!));
+            this.idle.push(slot);
+            this.pump();
+            resolveInTurns(batch, vectors, 0);
           },
         )
-        .catch((error: unknown) => batch.forEach((p) => p.reject(error)))
-        .finally(() => {
+        .catch((error: unknown) => {
           this.idle.push(slot);
           this.pump();
+          for (const p of batch) p.reject(error);
         });
     }
   }
 
   private takeBatch(): Pending[] {
     const queue = this.queues.interactive.size > 0 ? this.queues.interactive : this.queues.bulk;
-    let oldest: Bucket | undefined;
+    const now = performance.now();
+    const agingMs = this.options.agingMs ?? 200;
+    let best: Bucket | undefined;
+    let bestScore = -1;
+    let bestLimit = 1;
     for (const bucket of queue.values()) {
-      if (oldest === undefined || bucket.items[bucket.head]!.sequence < oldest.items[oldest.head]!.sequence) oldest = bucket;
+      const limit = this.limitFor(bucket.tokens);
+      const head = bucket.items[bucket.head]!;
+      const score = Math.min(limit, bucket.items.length - bucket.head) + (now - head.at) / agingMs;
+      // Ties go to the older text, so equal buckets are served first come, first served.
+      if (score > bestScore || (score === bestScore && head.sequence < best!.items[best!.head]!.sequence)) {
+        best = bucket;
+        bestScore = score;
+        bestLimit = limit;
+      }
     }
-    if (oldest === undefined) return [];
-    const limit = Math.max(1, Math.min(this.options.maxBatch, Math.floor(this.options.maxBatchTokens / Math.max(1, oldest.tokens))));
-    const batch = oldest.items.slice(oldest.head, oldest.head + limit);
-    oldest.head += batch.length;
-    if (oldest.head >= oldest.items.length) queue.delete(oldest.tokens);
-    else if (oldest.head > 1024) {
-      oldest.items = oldest.items.slice(oldest.head);
-      oldest.head = 0;
+    if (best === undefined) return [];
+    const batch = best.items.slice(best.head, best.head + bestLimit);
+    best.head += batch.length;
+    if (best.head >= best.items.length) queue.delete(best.tokens);
+    else if (best.head > 1024) {
+      best.items = best.items.slice(best.head);
+      best.head = 0;
     }
     this.queued -= batch.length;
     return batch;
+  }
+
+  private limitFor(tokens: number): number {
+    return Math.max(1, Math.min(this.options.maxBatch, Math.floor(this.options.maxBatchTokens / Math.max(1, tokens))));
   }
 
   private rejectAll(error: unknown): void {
@@ -179,4 +208,10 @@ export class MicroBatcher {
     }
     this.queued = 0;
   }
+}
+
+/** Resolves `batch[i]`, then the next one on the next event-loop turn, and so on. */
+function resolveInTurns(batch: readonly Pending[], vectors: readonly Float32Array[], i: number): void {
+  batch[i]!.resolve(vectors[i]!);
+  if (i + 1 < batch.length) setImmediate(() => resolveInTurns(batch, vectors, i + 1));
 }
