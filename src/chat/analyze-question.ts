@@ -20,13 +20,13 @@ export interface QuestionAnalysis {
 }
 
 const TYPE_PATTERNS: ReadonlyArray<[AnswerType, RegExp]> = [
-  ['age', /\bhow old\b|\bwhat (?:is|was) (?:the |his |her )?age\b|\bage of\b|\bwhat age\b/i],
+  ['age', /\bhow old\b|\bwhat (?:is|was) (?:the |his |her )?age\b|\bages? of\b|\bwhat age\b|\btheir ages\b|\band ages\b/i],
   ['count', /\bhow (?:many|much)\b|\bwhat (?:number|percentage|share|proportion)\b|\bhow large\b|\bhow big\b|\bnumber of\b|\bcount\b/i],
   ['time', /\bwhen\b|\bwhat (?:year|month|day|date|time)\b|\bwhich (?:year|month|day|date)\b|\bhow long ago\b|\bwhat season\b/i],
   ['place', /\bwhere\b|\bwhich (?:country|region|city|town|place)\b|\bwhat (?:country|region|city|town|place)\b/i],
   ['outcome', /\bwhat (?:happened|happens) (?:to|with)\b|\bwhat became of\b|\bwhat (?:was|is) the (?:fate|outcome)\b|\bdid (?:he|she|they|the \w+) (?:survive|live|make it)\b/i],
   ['reason', /\bwhy\b|\bwhat (?:was |is )?the reason\b|\bfor what reason\b|\bhow come\b|\bwhat (?:made|drove|motivat)/i],
-  ['person', /\bwho\b|\bwhom\b|\bwhose\b|\bwhich (?:person|soldier|official|commander|leader|analyst|spokesman)\b|\bwhat (?:is|was) (?:the |his |her )?name\b|\bcall sign\b/i],
+  ['person', /\bwho\b|\bwhom\b|\bwhose\b|\bwhich (?:person|soldier|official|commander|leader|analyst|spokesman)\b|\bwhat (?:is|was|are|were) (?:the |his |her |their )?names?\b|\bnames? of\b|\bcall sign\b/i],
 ];
 
 const INSTRUCTION_PATTERNS: readonly RegExp[] = [

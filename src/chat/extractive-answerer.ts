@@ -74,7 +74,7 @@ const NOVELTY_PENALTY = 0.12;
 
 export const DEFAULT_THRESHOLDS: GroundingThresholds = {
   minScore: 0.42,
-  minCoverage: 0.34,
+  minCoverage: 0.26,
   strongDense: 0.55,
   secondRatio: 0.97,
   countCoverage: 0.5,
@@ -191,7 +191,7 @@ export function createExtractiveAnswerer(options: ExtractiveAnswererOptions): An
     if (s.score < thresholds.minScore && !(complete && s.score >= thresholds.minScore - 0.1)) return false;
     // A number is the easiest thing to cite wrongly ("two soldiers captured" for "how many died?"):
     // the counting sentence itself must carry the question's terms or be close in meaning.
-    if (isStrictType(analysis.type) && s.coverage < thresholds.countCoverage && s.dense < thresholds.countDense) return false;
+    if (analysis.type === 'count' && s.coverage < thresholds.countCoverage && s.dense < thresholds.countDense) return false;
     return Math.max(s.paragraphCoverage, s.coverage) >= thresholds.minCoverage || s.dense >= thresholds.strongDense;
   };
 
@@ -220,7 +220,7 @@ export function createExtractiveAnswerer(options: ExtractiveAnswererOptions): An
       const picks =
         outcome !== undefined
           ? [outcome]
-          : pickSentences(best, scored, analysis, thresholds, (s) => isEvidence(s, analysis));
+          : pickSentences(best, scored, analysis, question, thresholds, (s) => isEvidence(s, analysis));
       const citations: Citation[] = [];
       const parts: string[] = [];
       for (const pick of picks) {
@@ -294,10 +294,13 @@ function pickSentences(
   best: ScoredSentence,
   scored: readonly ScoredSentence[],
   analysis: QuestionAnalysis,
+  question: string,
   thresholds: GroundingThresholds,
   isEvidence: (s: ScoredSentence) => boolean,
 ): Pick[] {
-  const picks: Pick[] = [widen(best)];
+  const completes =
+    analysis.type === 'general' ? undefined : (text: string) => sentenceMatchesType(text, analysis.type, question);
+  const picks: Pick[] = [widen(best, completes)];
   // A second paragraph only when the first leaves much of the question uncovered and the second
   // covers it: each extra citation is one more chance of citing the wrong paragraph.
   const second =
@@ -321,13 +324,18 @@ function newCoverage(s: ScoredSentence, best: ScoredSentence): number {
   return added / Math.max(1, s.matched.size + best.matched.size);
 }
 
-function widen(s: ScoredSentence): Pick {
+function widen(s: ScoredSentence, completes?: (text: string) => boolean): Pick {
   let first = s.index;
+  let last = s.index;
+  // The named subject and the fact asked for are often in neighbouring sentences ("captured two
+  // soldiers." / "The soldiers, 21-year-old Paek and 26-year-old Ri, ..."): take the next one too.
+  const next = s.sentences[s.index + 1];
+  if (completes !== undefined && !s.typeMatch && next !== undefined && completes(next.text)) last += 1;
   const words = s.sentence.text.split(/\s+/).length;
   if (first > 0 && (LEADING_PRONOUN.test(s.sentence.text) || PRONOUN_ATTRIBUTION.test(s.sentence.text) || words < 6)) {
     first -= 1;
   }
-  return { paragraph: s.paragraph, start: s.sentences[first]!.start, end: s.sentence.end };
+  return { paragraph: s.paragraph, start: s.sentences[first]!.start, end: s.sentences[last]!.end };
 }
 
 /** Outcome words from least to most final: "what happened to X" asks for X's eventual fate. */
