@@ -9,7 +9,7 @@ export type AnswerType = 'count' | 'age' | 'person' | 'time' | 'place' | 'reason
 
 export interface QuestionAnalysis {
   readonly type: AnswerType;
-  /** "Who is Bulat?": the name asked about, answered by the sentence that introduces the person. */
+  /** "Who is Bulat?", "Where is Kursk?": the name asked about, answered by the sentence that introduces it. */
   readonly identityOf: string | undefined;
   /** "What did Putin say ...?": the speaker whose quoted words answer. */
   readonly speaker: string | undefined;
@@ -36,7 +36,8 @@ const INSTRUCTION_PATTERNS: readonly RegExp[] = [
   /\b(?:reveal|print|show|repeat|output)\b.{0,30}\b(?:prompt|instructions?|configuration|api key|secret)\b/i,
 ];
 
-const IDENTITY = /^\s*[Ww]ho\s+(?:is|was|are|were)\s+((?:\p{Lu}[\p{Ll}'’-]+\s*){1,3})\??\s*$/u;
+/** "Who is Bulat?", "What is the Baba Yaga?", "Where is Kursk?": answered by the sentence introducing the name. */
+const IDENTITY = /^\s*(?:[Ww]ho|[Ww]hat|[Ww]here)\s+(?:is|was|are|were)\s+(?:the\s+)?((?:\p{Lu}[\p{Ll}'’-]+\s*){1,3})\??\s*$/u;
 const SPEAKER =
   /\b(?:did|does|do|has|had)\s+((?:\p{Lu}[\p{Ll}'’-]+\s*){1,3}?)\s*(?:say|said|tell|told|write|wrote|warn|warned|claim|explain|describe|think|mean|add|recall)\b|\b[Hh]ow\s+(?:did|does)\s+((?:\p{Lu}[\p{Ll}'’-]+\s*){1,3}?)\s*describe\b/u;
 

@@ -141,14 +141,16 @@ export function createExtractiveAnswerer(options: ExtractiveAnswererOptions): An
         if (addressesAssistant(sentence.text)) return;
         const dense = retriever.sentenceSimilarity(vector, base + index);
         const { share, matched } = coverage(analysis.terms, tokenize(sentence.text));
+        const introducing = analysis.identityOf !== undefined && introduces(sentence.text, analysis.identityOf);
+        const identity = introducing ? 0.15 : 0;
         // '"...," he said.' names its speaker in the sentence before: judge the two together.
         const leansBack = index > 0 && PRONOUN_ATTRIBUTION.test(sentence.text);
         const typeMatch =
+          introducing ||
           sentenceMatchesType(sentence.text, analysis.type, question) ||
           (leansBack && sentenceMatchesType(`${chunk.sentences[index - 1]!.text} ${sentence.text}`, analysis.type, question));
         const counts = analysis.type === 'count' && countsQuestionTerms(sentence.text, analysis.terms) ? 0.05 : 0;
         const typeAdjust = (analysis.type === 'general' ? 0 : typeMatch ? 0.05 : -0.08) + counts;
-        const identity = analysis.identityOf !== undefined && introduces(sentence.text, analysis.identityOf) ? 0.15 : 0;
         const quoted = speaks && /["“]/.test(sentence.text) ? 0.08 : 0;
         // A follow-up asks for something new: what the conversation already quoted is its premise, not its answer.
         const repeated = alreadySaid.some((c) => c.ref === candidate.paragraph.ref)
@@ -269,7 +271,7 @@ const NUMBER_WORD =
 function introduces(sentence: string, name: string): boolean {
   const n = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   return new RegExp(
-    `\\b${n},\\s+(?:a|an|the|\\d)|\\b(?:call sign is|named|called|nicknamed|met|meet)\\s+${n}\\b|\\b${n}\\s+(?:is|was)\\s+(?:a|an|the)\\b|\\b${n}\\s+\\([^)]*\\),\\s*\\d`,
+    `\\b${n},\\s+(?:a|an|the|\\d)|\\b(?:call sign is|named|called|nicknamed|known as|met|meet)\\s+["“]?${n}\\b|\\b${n}\\s+(?:is|was)\\s+(?:a|an|the)\\b|\\b${n}\\s+\\([^)]*\\),\\s*\\d`,
     'u',
   ).test(sentence);
 }

@@ -36,6 +36,16 @@ describe('createEngine on the NPR article', () => {
     expect(answer.answer).toContain(term);
   });
 
+  it.each([
+    ['Where is Kursk?', 1, 'a Russian region that borders Ukraine'],
+    ['What is the Baba Yaga?', 21, 'bomber drone'],
+    ['Who is Vlad?', 14, '31-year-old soldier'],
+  ])('answers "%s" with the sentence introducing the name (¶%i)', async (question, paragraph, phrase) => {
+    const answer = await test.engine.ask(question);
+    expect(cited(answer)).toEqual([paragraph]);
+    expect(answer.citations[0]?.quote).toContain(phrase);
+  });
+
   it('cites a caption when only the caption has the fact', async () => {
     const answer = await test.engine.ask('How old is Maksym?');
     expect(cited(answer)).toEqual([54]);
