@@ -13,6 +13,14 @@ export interface WsLoadOptions {
   readonly questionsPerClient?: number;
   /** A question still unanswered this long after it was sent counts as dropped; default 30 s. */
   readonly answerTimeoutMs?: number;
+  /**
+   * Paced readers: questions per second across all clients (each client asks every clients/rate
+   * seconds, or as soon as its previous answer arrives if that is later). Default: closed loop, every
+   * client asks again the moment its answer arrives (the saturation throughput).
+   */
+  readonly ratePerSecond?: number;
+  /** Send `reset` before every question, so each is answered without conversation history; default false. */
+  readonly resetBeforeAsk?: boolean;
   /** Called with each answer (for identity checks); default none. */
   readonly onAnswer?: (question: string, answer: { answer: string; citations: ReadonlyArray<{ id: string }> }) => void;
 }
@@ -68,12 +76,22 @@ export async function runWsLoad(options: WsLoadOptions): Promise<WsLoadResult> {
     sockets.map(async (socket, client) => {
       if (socket === undefined) return;
       let asked = 0;
+      const periodMs = options.ratePerSecond === undefined ? 0 : (options.clients / options.ratePerSecond) * 1000;
+      let nextAt = started + (periodMs * client) / options.clients;
       while (performance.now() < deadline && (options.questionsPerClient === undefined || asked < options.questionsPerClient)) {
+        if (periodMs > 0) {
+          const wait = nextAt - performance.now();
+          if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+          // A reader who waited longer than the period asks now, not in a burst of missed turns.
+          nextAt = Math.max(nextAt, performance.now()) + periodMs;
+          if (performance.now() >= deadline) break;
+        }
         const question = options.nextQuestion();
         const id = `c${client}q${asked}`;
         asked += 1;
         sent += 1;
         const sentAt = performance.now();
+        if (options.resetBeforeAsk === true) socket.send(JSON.stringify({ type: 'reset' }));
         const reply = await ask(socket, id, question, answerTimeoutMs);
         if (reply.kind === 'answer') {
           answered += 1;
@@ -120,6 +138,8 @@ export function connect(url: string): Promise<WebSocket> {
     }, 20_000);
     socket.once('open', () => {
       clearTimeout(timer);
+      // After open, failures (resets, EPIPE) surface as 'close'; an unheard 'error' would crash the bench.
+      socket.on('error', () => {});
       resolve(socket);
     });
     socket.once('error', (error) => {

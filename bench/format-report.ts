@@ -1,0 +1,161 @@
+import type { BenchResults, DefaultRunResults, RunContext } from './bench-results.js';
+
+/**
+ * The markdown report: targets from issue 7 against the measured numbers, then the detail tables.
+ * Printed by `npm run bench` and written to docs/bench.md (the README carries it).
+ */
+export function formatReport(results: BenchResults): string {
+  const lines: string[] = ['# Benchmark', ''];
+  const run = results.default;
+  if (run !== undefined) {
+    lines.push(...contextLines('Default run', run.context), `Embedding workers: ${run.workers}.`, '');
+    lines.push(...targetTable(run), '', ...wsTable(run), '', ...detailTable(run), '');
+  }
+  if (results.soak !== undefined) {
+    const soak = results.soak;
+    lines.push(...contextLines(`Soak (${soak.seconds} s)`, soak.context), '');
+    lines.push(
+      '| Measure | Result |',
+      '|---|---|',
+      `| Steady readers | ${soak.steady.clients} clients, ${soak.steady.answered} answers (${soak.steady.answersPerSecond}/s), p95 ${ms(soak.steady.latency.p95)} |`,
+      `| Dropped answers (steady readers) | ${soak.steady.dropped} of ${soak.steady.sent} questions; errors ${errorText(soak.steady.errors)} |`,
+      `| Abrupt disconnects mid-answer | ${soak.abruptDisconnects} |`,
+      `| Reader that never reads | ${soak.stalledReader.questionsSent} questions sent; cut by the server: ${soak.stalledReader.closedByServer ? 'yes' : 'no'} |`,
+      `| Reconnect storms (200 at once) | ${soak.storms.connections} connections, ${soak.storms.answered} answered, ${soak.storms.failedConnections} failed to connect, ${soak.storms.dropped} dropped |`,
+      `| Server RSS | ${soak.rss.startMb} MB after warm-up, ${soak.rss.endMb} MB at the end (growth ${signed(soak.rss.growthMb)} MB), peak ${soak.rss.peakMb} MB |`,
+      `| Event-loop lag p99 | ${ms(soak.eventLoopP99Ms)} |`,
+      '',
+    );
+  }
+  if (results.killTest !== undefined) {
+    const kill = results.killTest;
+    lines.push(...contextLines(`Index kill test (${kill.iterations} kills)`, kill.context), '');
+    lines.push(
+      '| Measure | Result |',
+      '|---|---|',
+      `| Restarts that loaded a complete generation and answered the probes as before | ${kill.passed} of ${kill.iterations} |`,
+      `| Children killed / finished before their kill time | ${kill.killed} / ${kill.completed} |`,
+      `| Where kills landed | before the save ${kill.killedAt.beforeSave}, while writing files ${kill.killedAt.whileWriting}, written but not switched ${kill.killedAt.beforeSwitch}, after the switch ${kill.killedAt.afterSwitch} |`,
+      `| Child run (start to saved) | ${kill.windowMs} ms, save starts at ${kill.saveStartsAtMs} ms |`,
+      ...(kill.failures.length === 0 ? [] : [`| Failures | ${kill.failures.slice(0, 5).join('; ')} |`]),
+      '',
+    );
+  }
+  return `${lines.join('\n').trimEnd()}\n`;
+}
+
+function targetTable(run: DefaultRunResults): string[] {
+  const ws = (clients: number, paced = false) => run.ws.find((level) => level.clients === clients && (level.ratePerSecond !== undefined) === paced);
+  const w1 = ws(1);
+  const w100 = ws(100);
+  const paced = ws(100, true);
+  const w500 = ws(500);
+  const ratio = w100 === undefined ? Number.NaN : w100.answersPerSecond / run.textbook.queriesPerSecond;
+  const rows: Array<[string, string, string, boolean | undefined]> = [
+    [
+      'Single client p50 vs bare query embedding (same run)',
+      `${ms(run.singleClient.answer.p50)} vs ${ms(run.singleClient.bareEmbed.p50)} = ${run.singleClient.ratioP50}x in process${w1 === undefined ? '' : `; over WebSocket ${ms(w1.latency.p50)} = ${round2(w1.latency.p50 / run.singleClient.bareEmbed.p50)}x`}`,
+      '≤ 1.3x',
+      run.singleClient.ratioP50 <= 1.3,
+    ],
+    ['100 WS clients, distinct questions: throughput', w100 === undefined ? '-' : `${w100.answersPerSecond} answers/s`, '≥ 150/s', w100 === undefined ? undefined : w100.answersPerSecond >= 150],
+    [
+      `100 WS clients: p95 latency${paced === undefined ? '' : ` (paced at ${paced.ratePerSecond}/s: ${paced.answersPerSecond} answers/s)`}`,
+      paced === undefined ? '-' : `${ms(paced.latency.p95)}${w100 === undefined ? '' : `; closed loop ${ms(w100.latency.p95)}`}`,
+      '< 250 ms',
+      paced === undefined ? undefined : paced.latency.p95 < 250,
+    ],
+    [
+      '100 WS clients: event-loop lag p99',
+      [w100, paced].filter((l) => l !== undefined).map((l) => `${ms(l.eventLoop.p99)} ${l.ratePerSecond === undefined ? 'closed loop' : 'paced'}`).join('; '),
+      '< 50 ms',
+      w100 === undefined ? undefined : Math.max(w100.eventLoop.p99, paced?.eventLoop.p99 ?? 0) < 50,
+    ],
+    ['100 WS clients vs textbook pipeline throughput', `${round2(ratio)}x (${run.textbook.queriesPerSecond}/s textbook)`, '≥ 2.5x', Number.isNaN(ratio) ? undefined : ratio >= 2.5],
+    [
+      '500 WS clients: every question answered',
+      w500 === undefined ? '-' : `${w500.answered} of ${w500.sent} answered, ${w500.dropped} dropped, ${w500.failedConnections} connections failed${errorSuffix(w500.errors)}`,
+      'none dropped',
+      w500 === undefined ? undefined : w500.answered === w500.sent && w500.failedConnections === 0,
+    ],
+    ['Cold start to healthy, saved index', `${ms(run.coldStart.savedIndex.medianHealthyMs)} (median of ${run.coldStart.savedIndex.runs.length}); first answer ${ms(run.coldStart.savedIndex.medianFirstAnswerMs)}`, '< 2 s', run.coldStart.savedIndex.medianHealthyMs < 2000],
+    [
+      'Peak RSS',
+      `${run.serverMaxRssMb} MB serving (all WS levels); ${run.coldStart.savedIndex.peakRssMb ?? '?'} MB cold start (npm start)`,
+      '< 450 MB',
+      Math.max(run.serverMaxRssMb, run.coldStart.savedIndex.peakRssMb ?? 0) < 450,
+    ],
+    [`100x corpus (${run.x100.paragraphs} ¶): query p95 in process`, `retrieve ${ms(run.x100.retrieve.p95)}; full answer ${ms(run.x100.answer.p95)}`, '< 50 ms', run.x100.answer.p95 < 50],
+    ['100x corpus: HNSW recall@10 vs exact search', `${run.x100.recallAt10} (ef ${run.x100.ef}, ${run.x100.recallQueries} queries)`, '≥ 0.95', run.x100.recallAt10 >= 0.95],
+    ['Answers of 50 concurrent readers identical to the same questions asked alone', `${run.identity.identical} of ${run.identity.compared}`, 'all', run.identity.identical === run.identity.compared],
+  ];
+  return [
+    '| Target (issue 7) | Measured | Target | Met |',
+    '|---|---|---|---|',
+    ...rows.map(([name, measured, target, met]) => `| ${name} | ${measured} | ${target} | ${met === undefined ? '-' : met ? 'yes' : '**no**'} |`),
+  ];
+}
+
+function wsTable(run: DefaultRunResults): string[] {
+  return [
+    '| WebSocket clients | Questions offered | Answers/s | vs textbook | p50 | p95 | p99 | Event-loop lag p99 | Peak RSS | Texts per model call | Load avg |',
+    '|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...run.ws.map(
+      (level) =>
+        `| ${level.clients} | ${level.ratePerSecond === undefined ? (level.clients === 500 ? '3 each, back to back' : 'back to back') : `${level.ratePerSecond}/s`} | ${level.answersPerSecond} | ${round2(level.answersPerSecond / run.textbook.queriesPerSecond)}x | ${ms(level.latency.p50)} | ${ms(level.latency.p95)} | ${ms(level.latency.p99)} | ${ms(level.eventLoop.p99)} | ${level.peakRssMb} MB | ${level.meanBatch} | ${level.loadAverage} |`,
+    ),
+  ];
+}
+
+function detailTable(run: DefaultRunResults): string[] {
+  const build = (name: string, b: DefaultRunResults['indexBuild']['article']) =>
+    `| Index build: ${name} | ${b.articles} articles, ${b.paragraphs} ¶, ${b.sentences} sentences, ${b.textsEmbedded} texts embedded | ${seconds(b.buildMs)} (${b.textsPerSecond} texts/s) |`;
+  const x100 = run.indexBuild.x100;
+  return [
+    '| Measure | Detail | Result |',
+    '|---|---|---|',
+    `| Cold start, saved index | \`tsx src/main.ts\` to 200 from /healthz | ${run.coldStart.savedIndex.runs.map((r) => ms(r.healthyMs)).join(', ')} |`,
+    `| Cold start, no index | builds and saves the article's index first | ${ms(run.coldStart.noIndex.healthyMs)} (first answer ${ms(run.coldStart.noIndex.firstAnswerMs)}) |`,
+    build('article', run.indexBuild.article),
+    build('10x', run.indexBuild.x10),
+    `${build('100x', x100).slice(0, -2)}${x100.reused ? ` (built ${x100.builtAt.slice(0, 16)}, reused)` : ''} |`,
+    `| In process, one client | ask p50 / p95 / p99 | ${ms(run.singleClient.answer.p50)} / ${ms(run.singleClient.answer.p95)} / ${ms(run.singleClient.answer.p99)} |`,
+    `| Bare query embedding | model.embed([q]) on the calling thread, p50 / p95 | ${ms(run.singleClient.bareEmbed.p50)} / ${ms(run.singleClient.bareEmbed.p95)} |`,
+    `| Textbook pipeline | HNSWLib.similaritySearch, one at a time, p50 / p95 | ${run.textbook.queriesPerSecond}/s, ${ms(run.textbook.latency.p50)} / ${ms(run.textbook.latency.p95)} |`,
+    `| 100x corpus, in process | retrieve p50 / p95; ask p50 / p95 | ${ms(run.x100.retrieve.p50)} / ${ms(run.x100.retrieve.p95)}; ${ms(run.x100.answer.p50)} / ${ms(run.x100.answer.p95)} |`,
+  ];
+}
+
+function contextLines(title: string, context: RunContext): string[] {
+  return [
+    `## ${title}`,
+    '',
+    `${context.at.slice(0, 16).replace('T', ' ')} UTC, commit ${context.commit}, ${context.cpus}, Node ${context.node}; ` +
+      `load average ${context.loadAverage.start} at the start, ${context.loadAverage.end} at the end (the machine is shared); took ${context.durationS} s.`,
+  ];
+}
+
+function ms(value: number): string {
+  return value >= 1000 ? `${(value / 1000).toFixed(2)} s` : `${Math.round(value * 10) / 10} ms`;
+}
+
+function seconds(value: number): string {
+  return `${(value / 1000).toFixed(1)} s`;
+}
+
+function round2(value: number): number {
+  return Math.round(value * 100) / 100;
+}
+
+function signed(value: number): string {
+  return value > 0 ? `+${value}` : String(value);
+}
+
+function errorText(errors: Record<string, number>): string {
+  const entries = Object.entries(errors);
+  return entries.length === 0 ? 'none' : entries.map(([code, n]) => `${code} ${n}`).join(', ');
+}
+
+function errorSuffix(errors: Record<string, number>): string {
+  return Object.keys(errors).length === 0 ? '' : `; errors ${errorText(errors)}`;
+}
