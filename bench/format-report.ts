@@ -41,8 +41,36 @@ export function formatReport(results: BenchResults): string {
       '',
     );
   }
+  lines.push(...NOTES);
   return `${lines.join('\n').trimEnd()}\n`;
 }
+
+const NOTES = [
+  '## How it is measured',
+  '',
+  '`npm run bench` (about 3 minutes; the first run also builds the 100x index, about 4 minutes more, kept in `.data/bench`),',
+  '`npm run bench -- --soak 300`, `npm run bench -- --kill-test 50`. Results: `bench/results/latest.json`.',
+  '',
+  '- Every question is new: drawn from ~59,000 distinct questions (templates x people, places, topics of the article),',
+  '  so no cache hides the model. The server under test is a child process (the real engine and chat server, rate',
+  '  limits raised through its `ServerConfig` for one loopback load generator); the load generator shares the 2 cores.',
+  '- "Back to back": each client asks again the moment its answer arrives (saturation). "Paced": clients together',
+  '  offer the given questions per second. WebSocket readers keep a conversation, as in the widget.',
+  '- The textbook pipeline is `HNSWLib.fromDocuments` + `similaritySearch(question, 8)` with the same model on the',
+  '  calling thread, one request at a time: retrieval only, no answer text.',
+  '- Synthetic corpora: the article plus variants whose paragraphs are its sentences reshuffled, mixed across',
+  '  paragraphs, with every name renamed and every number changed (`bench/synthetic-corpus.ts`).',
+  '',
+  '## What makes it fast',
+  '',
+  '- The model runs on worker threads (`src/index/embedding-worker-pool.ts`), never on the event loop.',
+  '- Concurrent questions are micro-batched (`src/index/micro-batcher.ts`): only texts of equal token length share a',
+  '  model call, so every vector is bit-for-bit the one the text gets alone (answers never depend on load), and a',
+  "  batch's answers are handed out one per event-loop turn.",
+  '- Query embeddings (LRU, shared in-flight calls) and extractive answers (LRU keyed by question and conversation)',
+  '  are cached for the readers who ask what others asked; sentence vectors are computed at index time.',
+  '- Workers drop tfjs\'s copy of the weight files after loading (about 28 MB each).',
+];
 
 function targetTable(run: DefaultRunResults): string[] {
   const ws = (clients: number, paced = false) => run.ws.find((level) => level.clients === clients && (level.ratePerSecond !== undefined) === paced);

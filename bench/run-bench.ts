@@ -43,6 +43,7 @@ const USAGE = `Usage: npm run bench [-- options]
   --kill-test N      SIGKILL an index save N times (1..500) and check every restart
   --workers N        embedding worker threads in the server under test (default 2)
   --rebuild-100x     rebuild the cached 100x index instead of reusing it
+  --render           only rewrite the markdown report from the results JSON
   --out FILE         results JSON (default bench/results/latest.json); sections of other modes are kept
   --report FILE      markdown report (default docs/bench.md)
 `;
@@ -55,6 +56,7 @@ async function main(): Promise<void> {
       'kill-test': { type: 'string' },
       workers: { type: 'string', default: '2' },
       'rebuild-100x': { type: 'boolean', default: false },
+      render: { type: 'boolean', default: false },
       out: { type: 'string', default: path.join(REPO_ROOT, 'bench/results/latest.json') },
       report: { type: 'string', default: path.join(REPO_ROOT, 'docs/bench.md') },
       help: { type: 'boolean', short: 'h', default: false },
@@ -69,6 +71,8 @@ async function main(): Promise<void> {
   if (values.soak !== undefined) {
     const seconds = wholeNumber('--soak', values.soak, 10, 3600);
     results.soak = await soakRun(seconds, workers);
+  } else if (values.render) {
+    // Nothing to measure: the report below is rendered from the saved results.
   } else if (values['kill-test'] !== undefined) {
     const iterations = wholeNumber('--kill-test', values['kill-test'], 1, 500);
     results.killTest = await killTestRun(iterations);
