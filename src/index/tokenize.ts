@@ -33,7 +33,7 @@ made:make found:find held:hold kept:keep knew:know known:know led:lead felt:feel
 flown:fly ran:run shot:shoot stood:stand began:begin begun:begin wrote:write written:write spoke:speak spoken:speak
 hid:hide hidden:hide threw:throw thrown:throw built:build won:win became:become chose:choose chosen:choose drove:drive
 driven:drive ate:eat eaten:eat got:get gotten:get paid:pay sold:sell stole:steal stolen:steal woke:wake understood:understand
-died:die dying:die lay:lie laid:lay struck:strike sought:seek taught:teach fed:feed fled:flee heard:hear meant:mean
+died:die dying:die dead:die lay:lie laid:lay struck:strike sought:seek taught:teach fed:feed fled:flee heard:hear meant:mean
 rose:rise risen:rise sat:sit slept:sleep wore:wear worn:wear broke:break broken:break froze:freeze frozen:freeze
 men:man women:woman children:child people:person feet:foot teeth:tooth mice:mouse`
     .split(/\s+/)

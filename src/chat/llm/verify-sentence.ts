@@ -90,49 +90,9 @@ const ATTRIBUTION = new Set(
     'paragraph', 'paragraphs', 'npr', 'interview', 'interviewed', 'write', 'writes', 'wrote'].map(stem),
 );
 
-/**
- * Irregular verb forms the suffix stemmer cannot join ("died"/"dying", "fought"/"fight"), mapped to one
- * term so a paraphrase in another tense still counts as the paragraph's word.
- */
-const IRREGULAR = new Map(
-  Object.entries({
-    die: ['died', 'dying', 'dies', 'dead'],
-    fight: ['fought', 'fighting', 'fights'],
-    send: ['sent', 'sending', 'sends'],
-    go: ['went', 'gone', 'goes', 'going'],
-    take: ['took', 'taken', 'taking', 'takes'],
-    catch: ['caught', 'catching'],
-    shoot: ['shot', 'shooting', 'shoots'],
-    lead: ['led', 'leading', 'leads'],
-    begin: ['began', 'begun', 'beginning'],
-    hold: ['held', 'holding', 'holds'],
-    leave: ['left', 'leaving', 'leaves'],
-    make: ['made', 'making', 'makes'],
-    give: ['gave', 'given', 'giving', 'gives'],
-    bring: ['brought', 'bringing', 'brings'],
-    think: ['thought', 'thinking', 'thinks'],
-    find: ['found', 'finding', 'finds'],
-    lose: ['lost', 'losing', 'loses'],
-    win: ['won', 'winning', 'wins'],
-    run: ['ran', 'running', 'runs'],
-    see: ['saw', 'seen', 'seeing', 'sees'],
-    speak: ['spoke', 'spoken', 'speaking', 'speaks'],
-    know: ['knew', 'known', 'knowing', 'knows'],
-    fly: ['flew', 'flown', 'flying', 'flies'],
-    hide: ['hid', 'hidden', 'hiding', 'hides'],
-    flee: ['fled', 'fleeing', 'flees'],
-    seek: ['sought', 'seeking', 'seeks'],
-    teach: ['taught', 'teaching', 'teaches'],
-    buy: ['bought', 'buying', 'buys'],
-    meet: ['met', 'meeting', 'meets'],
-    keep: ['kept', 'keeping', 'keeps'],
-    wound: ['wounded', 'wounding', 'wounds'],
-  }).flatMap(([base, forms]) => [base, ...forms].map((form) => [stem(form), stem(base)] as const)),
-);
-
-/** Index terms with irregular verb forms joined. */
+/** Index terms; `tokenize` already joins irregular verb forms ("fought" -> "fight"). */
 function termsOf(text: string): string[] {
-  return tokenize(text).map((term) => IRREGULAR.get(term) ?? term);
+  return tokenize(text);
 }
 
 const NUMBER_WORDS: Record<string, string> = {
