@@ -17,7 +17,8 @@ export interface EmbeddingsProvider {
  */
 export async function createEmbeddings(config: EmbeddingsConfig): Promise<EmbeddingsProvider> {
   if (config.provider === 'local') {
-    return { embeddings: new LocalEmbeddings(), modelId: LOCAL_EMBEDDINGS_MODEL_ID };
+    const embeddings = new LocalEmbeddings(config.workers === undefined ? {} : { workers: config.workers });
+    return { embeddings, modelId: LOCAL_EMBEDDINGS_MODEL_ID };
   }
   if (config.model === undefined) {
     throw new ConfigError('CONFIG_MISSING', `EMBEDDINGS_MODEL must be set when EMBEDDINGS=${config.provider}`);

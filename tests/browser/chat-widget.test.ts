@@ -116,13 +116,13 @@ describe('chat widget in Chromium', () => {
       // A new conversation, about a photo caption: the quote is marked, the photo credit (not citable text) is not.
       await page.locator('.reset').click();
       expect(await page.locator('.msg').count()).toBe(0);
-      await ask(page, 'Who is Vlad?');
+      await ask(page, 'How old is Maksym?');
       await page.locator('.msg.bot[aria-busy="false"]').waitFor();
-      await page.locator('.msg.bot .body button.chip', { hasText: '¶15' }).click();
+      await page.locator('.msg.bot .body button.chip', { hasText: '¶54' }).click();
       const caption = await highlight();
-      expect(caption.cited).toEqual(['p15']);
+      expect(caption.cited).toEqual(['p54']);
       expect(caption.marks).toHaveLength(1);
-      expect(caption.marks[0]).toMatch(/^Vlad, 31, a medic in Ukraine's special forces/);
+      expect(caption.marks[0]).toMatch(/^Maksym, 22, an FPV drone operator/);
       expect(caption.marks[0]).not.toContain('Anton Shtuka');
       expect(await page.locator('#p7').textContent()).toContain('Zelenskyy told reporters');
     });
