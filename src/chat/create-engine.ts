@@ -11,7 +11,7 @@ import type { Answerer, AskOptions, Engine, RetrieveOptions } from './engine-typ
 import { createExtractiveAnswerer } from './extractive-answerer.js';
 import { HybridRetriever } from './hybrid-retriever.js';
 import { createQueryEmbedder } from './query-embedder.js';
-import { focusOf, standaloneQuestion } from './standalone-question.js';
+import { standaloneQuestion } from './standalone-question.js';
 
 /** What an optional LLM answerer is built from: it verifies against the same retriever and falls back to the extractive answerer. */
 export interface AnswererDependencies {
@@ -90,8 +90,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   const retrieve = async (query: string, opts: RetrieveOptions = {}): Promise<RetrievedParagraph[]> => {
     checkArticle(opts.article);
     const mode = opts.retriever ?? 'hybrid';
-    // The dense retriever embeds the question alone; earlier turns' context only widens BM25.
-    const vector = mode === 'bm25' ? undefined : await embedQuery(focusOf(query));
+    const vector = mode === 'bm25' ? undefined : await embedQuery(query);
     return retriever.retrieve({
       query,
       k: opts.k ?? retrieveK,

@@ -7,7 +7,6 @@ import { analyzeQuestion, isStrictType, sentenceMatchesType, type QuestionAnalys
 import type { AnswerInput, Answerer } from './engine-types.js';
 import type { HybridRetriever } from './hybrid-retriever.js';
 import { composeRefusal, formatCitedSentence } from './compose-answer.js';
-import { focusOf } from './standalone-question.js';
 
 /**
  * The default answerer: deterministic, offline, no LLM. It scores every sentence of the top retrieved
@@ -200,8 +199,8 @@ export function createExtractiveAnswerer(options: ExtractiveAnswererOptions): An
   return {
     name: 'extractive',
     async answer(input: AnswerInput): Promise<Answer> {
-      // Sentences must answer the question itself; the bracketed context of earlier turns only helped retrieval.
-      const question = focusOf(input.standaloneQuestion);
+      // The standalone question, with any context from earlier turns: "Did that work?" means nothing alone.
+      const question = input.standaloneQuestion;
       const analysis = analyzeQuestion(question);
       const related = input.candidates.slice(0, 3).map((c) => c.paragraph);
       if (analysis.isInstruction || input.candidates.length === 0) {

@@ -52,25 +52,6 @@ function stripContext(question: string): string {
   return question.replace(/\s*\([^()]*\)\s*$/, '');
 }
 
-/**
- * The two parts of a standalone question: the question itself (what the answer must match, and what
- * the dense retriever embeds) and the bracketed context from earlier turns (extra words for BM25 only,
- * so an earlier question cannot drown the new one's meaning).
- */
-export function splitStandalone(standalone: string): { question: string; context: string } {
-  const question = stripContext(standalone);
-  return { question, context: standalone.slice(question.length).trim().replace(/^\(|\)$/g, '') };
-}
-
-/**
- * What the meaning of a standalone question rests on. Today: the whole standalone question, context
- * included: follow-ups that get context appended ("Did that work?", "Who came up with that number?")
- * mean nothing without it. Kept as one function so retrieval and answering agree.
- */
-export function focusOf(standalone: string): string {
-  return standalone;
-}
-
 /** Capitalised names in a text, first one first; question words, months and sentence openers left out. */
 function namesIn(text: string): string[] {
   const names: string[] = [];
