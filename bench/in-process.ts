@@ -4,6 +4,7 @@ import { createEngine } from '../src/chat/create-engine.js';
 import { chunkCorpus } from '../src/index/chunk-paragraphs.js';
 import { LocalEmbeddings } from '../src/index/local-embeddings.js';
 import { openParagraphIndex } from '../src/index/paragraph-index.js';
+import { toUnitVector } from '../src/index/unit-vector.js';
 import { silentLogger } from '../src/logger.js';
 import { round, summarize, type LatencySummary } from './stats.js';
 
@@ -123,7 +124,7 @@ export async function measureLargeCorpus(options: {
   for (let i = 0; i < count; i += 1) points.set(hnsw.getPoint(i), i * dimensions);
   let recallSum = 0;
   for (const question of options.recallQuestions) {
-    const vector = unit(await options.embeddings.embedQuery(question));
+    const vector = toUnitVector(await options.embeddings.embedQuery(question));
     const exact = new Float32Array(count);
     for (let doc = 0; doc < count; doc += 1) {
       let dot = 0;
@@ -150,7 +151,3 @@ function openIndex(dataDir: string, articles: readonly Article[], embeddings: Lo
   return openParagraphIndex({ dataDir, articles, embeddings, modelId, ef, logger: silentLogger });
 }
 
-function unit(vector: readonly number[]): number[] {
-  const norm = Math.hypot(...vector) || 1;
-  return vector.map((x) => x / norm);
-}

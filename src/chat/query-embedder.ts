@@ -1,4 +1,5 @@
 import type { EmbeddingsInterface } from '@langchain/core/embeddings';
+import { toUnitVector } from '../index/unit-vector.js';
 
 /**
  * Embeds questions through an LRU cache keyed by the normalised text, sharing one in-flight call per
@@ -19,17 +20,10 @@ export function createQueryEmbedder(options: {
       cache.set(key, hit);
       return hit;
     }
-    const pending = options.embeddings.embedQuery(normalized).then(unit);
+    const pending = options.embeddings.embedQuery(normalized).then(toUnitVector);
     pending.catch(() => cache.delete(key));
     cache.set(key, pending);
     if (cache.size > options.capacity) cache.delete(cache.keys().next().value as string);
     return pending;
   };
-}
-
-function unit(vector: number[]): number[] {
-  let norm = 0;
-  for (const x of vector) norm += x * x;
-  norm = Math.sqrt(norm) || 1;
-  return vector.map((x) => x / norm);
 }

@@ -8,6 +8,7 @@ import { IndexError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Article } from './article.js';
 import { CHUNKING_VERSION, chunkCorpus, type Chunk } from './chunk-paragraphs.js';
+import { toUnitVector } from './unit-vector.js';
 
 /**
  * The persisted vector index: an HNSW graph of one vector per paragraph (LangChain's `HNSWLib` over
@@ -176,7 +177,7 @@ export async function buildParagraphIndex(
   );
   store.index.setEf(options.ef);
   const sentenceVectors = new Float32Array(sentenceList.length * dimensions);
-  sentenceList.forEach((vector, i) => sentenceVectors.set(normalize(vector), i * dimensions));
+  sentenceList.forEach((vector, i) => sentenceVectors.set(toUnitVector(vector), i * dimensions));
   options.logger.info('index: built', {
     paragraphs: chunks.length,
     sentences: sentenceTexts.length,
@@ -257,11 +258,6 @@ async function fsyncFile(file: string): Promise<void> {
 
 function sha256(bytes: Buffer): string {
   return createHash('sha256').update(bytes).digest('hex');
-}
-
-function normalize(vector: readonly number[]): number[] {
-  const norm = Math.hypot(...vector) || 1;
-  return vector.map((x) => x / norm);
 }
 
 function sentenceOffsetsOf(chunks: readonly Chunk[]): number[] {
