@@ -1,5 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { escapeHtml } from '../escape-html.js';
 import { describeExpectation } from './format-suite-text.js';
 import { METRIC_LABELS, formatMetric } from './metric-labels.js';
 import type { EvalReport } from './report-json.js';
@@ -8,11 +9,6 @@ import { METRIC_NAMES, type MetricName } from './suite-types.js';
 
 /** Metrics drawn in the chart: the shares from 0 to 1 (latencies are only in the table). */
 const CHART_METRICS = METRIC_NAMES.filter((name) => !name.endsWith('Ms'));
-
-/** Escapes text for HTML element content and double-quoted attribute values. */
-export function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
-}
 
 /**
  * Renders a report as one self-contained HTML page (inline CSS and SVG, no scripts, no external requests):

@@ -1,5 +1,5 @@
 import type { Article, Paragraph } from '../../index/article.js';
-import { escapeHtml } from './escape-html.js';
+import { escapeHtml } from '../../escape-html.js';
 
 export interface RenderArticlePageOptions {
   /** Where the page loads the widget from, e.g. `/widget.js`. */
