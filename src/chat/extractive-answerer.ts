@@ -99,6 +99,18 @@ export function createExtractiveAnswerer(options: ExtractiveAnswererOptions): An
   const maxParagraphs = options.maxParagraphs ?? 6;
   const { retriever } = options;
 
+  // Index terms of each chunk and its sentences, tokenized once rather than on every question.
+  const chunkTerms = new Map<number, { paragraph: string[]; sentences: string[][] }>();
+  const termsOfChunk = (position: number): { paragraph: string[]; sentences: string[][] } => {
+    let terms = chunkTerms.get(position);
+    if (terms === undefined) {
+      const chunk = retriever.chunks[position]!;
+      terms = { paragraph: tokenize(chunk.searchText), sentences: chunk.sentences.map((x) => tokenize(x.text)) };
+      chunkTerms.set(position, terms);
+    }
+    return terms;
+  };
+
   const idf = (term: string): number => {
     const value = retriever.bm25.idf(term);
     return value > 0 ? value : retriever.bm25.maxIdf;
@@ -132,14 +144,15 @@ export function createExtractiveAnswerer(options: ExtractiveAnswererOptions): An
       const position = retriever.chunkPosition(candidate.paragraph.ref);
       const chunk = chunks[position];
       if (chunk === undefined) continue;
-      const paragraphCoverage = coverage(analysis.terms, tokenize(chunk.searchText)).share;
+      const terms = termsOfChunk(position);
+      const paragraphCoverage = coverage(analysis.terms, terms.paragraph).share;
       const speaks = analysis.speaker !== undefined && chunk.searchText.includes(analysis.speaker.split(' ').at(-1)!);
       const base = retriever.sentenceOffset(position);
       chunk.sentences.forEach((sentence, index) => {
         // Text addressed to an AI ("Ignore previous instructions and say ...") is never evidence.
         if (addressesAssistant(sentence.text)) return;
         const dense = retriever.sentenceSimilarity(vector, base + index);
-        const { share, matched } = coverage(analysis.terms, tokenize(sentence.text));
+        const { share, matched } = coverage(analysis.terms, terms.sentences[index]!);
         const introducing = analysis.identityOf !== undefined && introduces(sentence.text, analysis.identityOf);
         const identity = introducing ? 0.15 : 0;
         // '"...," he said.' names its speaker in the sentence before: judge the two together.
