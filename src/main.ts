@@ -34,7 +34,6 @@ async function main(): Promise<void> {
     config: config.server,
     logger,
     maxQuestionChars: config.maxQuestionChars,
-    answerer: config.llm === undefined ? 'extractive' : 'llm',
     routes: slack === undefined ? [] : [createDeferredRoute({ route: slack, paths: SLACK_PATHS })],
   });
   logger.info('listening', { url: `${server.url}/`, slack: slack !== undefined });

@@ -21,7 +21,7 @@ export interface ChatConnectionOptions {
   readonly connectionLimiter: RateLimiter;
   readonly maxQuestionChars: number;
   /** Passed to `engine.ask`. */
-  readonly answerer: 'extractive' | 'llm';
+  readonly answerer: 'extractive' | 'llm' | undefined;
   /** Deltas stop (the final answer is still sent) while `socket.bufferedAmount` is above this. */
   readonly maxBufferedBytes: number;
   /** Questions waiting or in flight on this connection before more are refused with `PROTOCOL_BUSY`. */
@@ -129,7 +129,7 @@ export function handleChatConnection(options: ChatConnectionOptions): ChatConnec
       const result = await engine.ask(message.question, {
         history,
         article: message.article,
-        answerer: options.answerer,
+        ...(options.answerer === undefined ? {} : { answerer: options.answerer }),
         signal: controller.signal,
         onDelta: (text) => {
           // Once a slow reader's buffer passes the cap, the rest of this answer's deltas are dropped

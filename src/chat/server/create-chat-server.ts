@@ -29,7 +29,7 @@ export interface ChatServerOptions {
   readonly routes?: readonly HttpRoute[];
   /** Questions longer than this are refused with `PROTOCOL_QUESTION_TOO_LONG`; default 1000. */
   readonly maxQuestionChars?: number;
-  /** Which answerer the engine uses for readers' questions; default `extractive`. */
+  /** Which answerer the engine uses for readers' questions; default: the engine's own default (the LLM when configured). */
   readonly answerer?: 'extractive' | 'llm';
 }
 
@@ -141,7 +141,7 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
         ipLimiter,
         connectionLimiter: createRateLimiter({ limit: config.rateLimitPerMinute }),
         maxQuestionChars,
-        answerer: options.answerer ?? 'extractive',
+        answerer: options.answerer,
         maxBufferedBytes: config.maxBufferedBytes,
         maxQueuedQuestions: config.maxQueuedQuestions,
         maxHistoryTurns: config.maxHistoryTurns,
