@@ -31,6 +31,12 @@ export interface Answer {
   readonly answer: string;
   /** False when the article does not answer the question. */
   readonly grounded: boolean;
+  /**
+   * The engine's estimate, from 0 to 1, that the article answers the question with the passage it cites (on a
+   * refusal: with the nearest passage it found, which is why it refused). Callers that must not be wrong, such as
+   * starter questions, keep only answers above a threshold of their own.
+   */
+  readonly confidence: number;
   readonly citations: readonly Citation[];
   readonly related: readonly RelatedParagraph[];
   /** Which answerer produced it: `extractive` (default) or `llm`. */

@@ -6,10 +6,16 @@ export const REFUSAL_TEXT =
   "The article doesn't say. I can only answer from the article's paragraphs, and none of them answers this.";
 
 /** A refusal: not grounded, no citations; the nearest paragraphs offered separately as `related`. */
-export function composeRefusal(related: readonly Paragraph[], answerer = 'extractive', notes: readonly string[] = []): Answer {
+export function composeRefusal(
+  related: readonly Paragraph[],
+  answerer = 'extractive',
+  notes: readonly string[] = [],
+  confidence = 0,
+): Answer {
   return {
     answer: REFUSAL_TEXT,
     grounded: false,
+    confidence,
     citations: [],
     related: related.map((p) => ({ id: p.id, article: p.article, paragraph: p.number, text: p.text })),
     answerer,

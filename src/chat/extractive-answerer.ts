@@ -228,7 +228,7 @@ export function createExtractiveAnswerer(options: ExtractiveAnswererOptions): An
       // that happens to share words is how wrong citations are made.
       const best = scored.find((s) => !isStrictType(analysis.type) || s.typeMatch);
       if (best === undefined || !isEvidence(best, analysis)) {
-        return emit(composeRefusal(related), input);
+        return emit(composeRefusal(related, 'extractive', [], best === undefined ? 0 : Math.min(0.49, confidenceOf(best.score, thresholds))), input);
       }
       const outcome = analysis.type === 'outcome' ? findOutcome(best, retriever, question) : undefined;
       const picks =
@@ -252,6 +252,7 @@ export function createExtractiveAnswerer(options: ExtractiveAnswererOptions): An
         {
           answer: parts.join(' '),
           grounded: true,
+          confidence: Math.max(0.5, confidenceOf(best.score, thresholds)),
           citations,
           related: [],
           answerer: 'extractive',
@@ -398,6 +399,11 @@ function findOutcome(premise: ScoredSentence, retriever: HybridRetriever, questi
   const chunk = retriever.chunks[retriever.chunkPosition(found.pick.ref)]!;
   const sentence = chunk.sentences[found.sentence]!;
   return widen({ ...premise, paragraph: found.pick, sentence, index: found.sentence, sentences: chunk.sentences });
+}
+
+/** The best sentence's combined score as a 0..1 estimate: 0.5 at the evidence threshold, rising with the margin. */
+function confidenceOf(score: number, thresholds: GroundingThresholds): number {
+  return 1 / (1 + Math.exp(-12 * (score - thresholds.minScore)));
 }
 
 /** Streams the answer's text through `onDelta` clause by clause, then returns it. */

@@ -18,6 +18,8 @@ describe('createEngine on the NPR article', () => {
   it('answers the death toll with 4,700 citing ¶43', async () => {
     const answer = await test.engine.ask('How many North Korean soldiers were killed in Kursk?');
     expect(answer.grounded).toBe(true);
+    expect(answer.confidence).toBeGreaterThanOrEqual(0.5);
+    expect(answer.confidence).toBeLessThanOrEqual(1);
     expect(answer.answer).toContain('4,700');
     expect(cited(answer)).toEqual([43]);
     expect(answer.answer).toContain('[¶43]');
@@ -68,6 +70,7 @@ describe('createEngine on the NPR article', () => {
   ])('says the article does not answer "%s" and cites nothing', async (question) => {
     const answer = await test.engine.ask(question);
     expect(answer.grounded).toBe(false);
+    expect(answer.confidence).toBeLessThan(0.5);
     expect(answer.citations).toEqual([]);
     expect(answer.answer).toMatch(/article doesn't say/);
     expect(answer.answer).not.toMatch(/¶/);

@@ -6,6 +6,7 @@ function answer(text: string, quote = 'Quote.'): Answer {
   return {
     answer: text,
     grounded: true,
+    confidence: 0.9,
     citations: [{ id: 'p3', article: 'nk', paragraph: 3, text: `Paragraph. ${quote}`, quote }],
     related: [],
     answerer: 'extractive',

@@ -53,6 +53,7 @@ describe('buildCondenseMessages', () => {
   const answer: Answer = {
     answer: 'Bulat is a fighter from the 8th regiment [¶36].',
     grounded: true,
+    confidence: 0.9,
     citations: [],
     related: [],
     answerer: 'extractive',

@@ -11,7 +11,7 @@ function citation(paragraph: number, quote: string): Citation {
 }
 
 function answer(overrides: Partial<Answer>): Answer {
-  return { answer: '', grounded: true, citations: [], related: [], answerer: 'extractive', notes: [], ...overrides };
+  return { answer: '', grounded: true, confidence: 0.9, citations: [], related: [], answerer: 'extractive', notes: [], ...overrides };
 }
 
 function sections(blocks: readonly SlackBlock[]): string[] {

@@ -3,7 +3,7 @@ import type { Answer, ConversationTurn } from '../../src/chat/answer-types.js';
 import { createThreadConversations, threadKey } from '../../src/chat/slack/thread-conversations.js';
 
 function turn(question: string): ConversationTurn {
-  const answer: Answer = { answer: 'a', grounded: true, citations: [], related: [], answerer: 'extractive', notes: [] };
+  const answer: Answer = { answer: 'a', grounded: true, confidence: 0.9, citations: [], related: [], answerer: 'extractive', notes: [] };
   return { question, answer };
 }
 

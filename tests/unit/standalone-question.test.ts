@@ -5,6 +5,7 @@ import { standaloneQuestion } from '../../src/chat/standalone-question.js';
 const answer = (quote: string): Answer => ({
   answer: quote,
   grounded: true,
+  confidence: 0.9,
   citations: [{ id: 'p36', article: 'a', paragraph: 36, text: quote, quote }],
   related: [],
   answerer: 'extractive',

@@ -163,6 +163,8 @@ export function createLlmAnswerer(options: LlmAnswererOptions): Answerer {
       return {
         answer: said.map((s) => s.text).join(' '),
         grounded: true,
+        // The weakest verified sentence bounds how far the whole answer can be trusted.
+        confidence: Math.min(...said.map((s) => s.support ?? 0)),
         citations: collectCitations(said),
         related: [],
         answerer: 'llm',

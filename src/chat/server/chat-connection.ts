@@ -148,6 +148,7 @@ export function handleChatConnection(options: ChatConnectionOptions): ChatConnec
         id: message.id,
         answer: result.answer,
         grounded: result.grounded,
+        confidence: result.confidence,
         citations: result.citations,
         ...(result.related.length > 0 ? { related: result.related } : {}),
       });

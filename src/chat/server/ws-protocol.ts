@@ -32,6 +32,8 @@ export interface AnswerMessage {
   readonly id: string;
   readonly answer: string;
   readonly grounded: boolean;
+  /** The engine's 0..1 estimate that the cited passage answers (see `Answer.confidence`). */
+  readonly confidence: number;
   readonly citations: readonly Citation[];
   /** Present only when the engine offered related paragraphs (typically with a refusal). */
   readonly related?: readonly RelatedParagraph[];
