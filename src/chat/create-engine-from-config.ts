@@ -1,4 +1,5 @@
 import type { AppConfig } from '../config.js';
+import type { Article } from '../index/article.js';
 import { createEmbeddings } from '../index/create-embeddings.js';
 import type { Logger } from '../logger.js';
 import { createEngine } from './create-engine.js';
@@ -11,12 +12,16 @@ import { createLlmAnswererFactory } from './llm/create-llm-answerer.js';
  * as the default (callers may still ask for `answerer: 'extractive'`). A bad `LLM_*` or `EMBEDDINGS_*`
  * setting fails here, before anything starts; no network call is made.
  */
-export function createEngineFromConfig(config: AppConfig, options: { logger: Logger }): Promise<Engine> {
+export function createEngineFromConfig(
+  config: AppConfig,
+  options: { logger: Logger; articles?: readonly Article[]; dataDir?: string },
+): Promise<Engine> {
   // Synchronous on purpose: a bad LLM_* setting throws before the caller starts listening.
   const llmAnswerer = config.llm === undefined ? undefined : createLlmAnswererFactory(config.llm);
   return createEmbeddings(config.embeddings).then((provider) => createEngine({
     corpusDir: config.corpusDir,
-    dataDir: config.dataDir,
+    dataDir: options.dataDir ?? config.dataDir,
+    ...(options.articles === undefined ? {} : { articles: options.articles }),
     embeddings: provider.embeddings,
     modelId: provider.modelId,
     hnswEf: config.hnswEf,

@@ -1,9 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { EvalError } from '../errors.js';
-import { METRIC_NAMES, type MetricName, type Suite, type SuiteCase, type SuiteTurn, type Thresholds, type TurnExpectation } from './suite-types.js';
+import { METRIC_NAMES, type MetricName, type Suite, type SuiteCase, type SuiteSplit, type SuiteTurn, type Thresholds, type TurnExpectation } from './suite-types.js';
 
-const CASE_KEYS = new Set(['id', 'article', 'turns', 'tags', 'note', 'review']);
+const CASE_KEYS = new Set(['id', 'split', 'article', 'turns', 'tags', 'note', 'review']);
+const SPLITS = new Set(['dev', 'test']);
 const TURN_KEYS = new Set(['question', 'expect', 'note']);
 const EXPECT_KEYS = new Set(['paragraphs', 'evidence', 'terms', 'unanswerable']);
 const HEADER_KEYS = new Set(['suite', 'description', 'article', 'fixture', 'thresholds']);
@@ -184,6 +185,8 @@ function parseCase(value: Json, line: number, report: (message: string) => void)
   }
   const article = optionalString(value, 'article', fail);
   const note = optionalString(value, 'note', fail);
+  const split = value.split;
+  if (split !== undefined && (typeof split !== 'string' || !SPLITS.has(split))) fail(`${label}: "split" must be "dev" or "test"`);
   let tags: string[] = [];
   if (value.tags !== undefined) {
     if (Array.isArray(value.tags) && value.tags.every((tag) => typeof tag === 'string')) tags = value.tags as string[];
@@ -199,7 +202,7 @@ function parseCase(value: Json, line: number, report: (message: string) => void)
     });
   }
   if (!ok) return undefined;
-  return { id: id as string, article, turns, tags, note, line };
+  return { id: id as string, split: split as SuiteSplit | undefined, article, turns, tags, note, line };
 }
 
 function parseTurn(value: unknown, label: string, fail: (message: string) => void): SuiteTurn | undefined {

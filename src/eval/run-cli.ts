@@ -6,6 +6,7 @@ import { createEngineFromConfig } from '../chat/create-engine-from-config.js';
 import type { Engine } from '../chat/engine-types.js';
 import { loadConfig, type AppConfig } from '../config.js';
 import { EvalError, isAppError } from '../errors.js';
+import type { Article } from '../index/article.js';
 import { loadCorpus } from '../index/load-corpus.js';
 import { createConsoleLogger, silentLogger } from '../logger.js';
 import type { AnswerSource } from './answer-source.js';
@@ -21,10 +22,12 @@ import { runEvals } from './run-evals.js';
 import type { Suite } from './suite-types.js';
 import { createWsAnswerSource } from './ws-answer-source.js';
 
-export const USAGE = `usage: npm run eval -- [--suite FILE ...] [--report FILE.json] [--html FILE.html] [--compare OLD.json]
+export const USAGE = `usage: npm run eval -- [--suite FILE ...] [--split dev|test] [--report FILE.json] [--html FILE.html] [--compare OLD.json]
                        [--retriever dense|bm25|hybrid] [--answerer extractive|llm] [--ws ws://host:port/ws] [--verbose]
        npm run eval -- import-feedback [--input FEEDBACK.jsonl] [--out DRAFT.jsonl] [--force]
   Without --suite: every evals/*.jsonl whose header is not marked "fixture": true.
+  --split: only the cases of that split (tune on dev, report test); default both.
+  The engine answers over CORPUS_DIR plus the articles written for the evals (evals/corpus/), indexed under DATA_DIR/evals.
   Exit 0 when every suite meets its thresholds, 1 when one does not, 2 on a usage, suite or setup error.`;
 
 const IMPORT_USAGE = `usage: npm run eval -- import-feedback [--input FEEDBACK.jsonl] [--out DRAFT.jsonl] [--force]
@@ -87,6 +90,7 @@ async function evaluate(context: EvaluateContext): Promise<number> {
   const { stdout, stderr, cwd } = context;
   const values = parse(context.argv, {
     suite: { type: 'string', multiple: true },
+    split: { type: 'string' },
     report: { type: 'string' },
     html: { type: 'string' },
     compare: { type: 'string' },
@@ -115,12 +119,20 @@ async function evaluate(context: EvaluateContext): Promise<number> {
       throw new UsageError('--retriever and --answerer apply to the in-process engine; a live server (--ws) uses its own');
     }
   }
+  const split = values.split as string | undefined;
+  if (split !== undefined && split !== 'dev' && split !== 'test') throw new UsageError(`--split must be dev or test, got "${split}"`);
   const resolve = (file: string): string => path.resolve(cwd, file);
   const suiteFiles = (values.suite as string[] | undefined) ?? [];
   const loaded: Suite[] =
     suiteFiles.length > 0 ? await Promise.all(suiteFiles.map((file) => loadSuite(resolve(file)))) : await findSuites(resolve('evals'));
   // Failure listings name suites relative to the working directory, as a person would type them.
-  const suites = loaded.map((suite) => ({ ...suite, file: path.relative(cwd, suite.file) || suite.file }));
+  const suites = loaded
+    .map((suite) => ({
+      ...suite,
+      file: path.relative(cwd, suite.file) || suite.file,
+      cases: split === undefined ? suite.cases : suite.cases.filter((c) => c.split === split),
+    }))
+    .filter((suite) => suite.cases.length > 0);
   const previous: EvalReport | undefined = values.compare === undefined ? undefined : await readJsonReport(resolve(values.compare as string));
 
   const config = (): AppConfig => context.config ?? loadConfig(process.env, cwd);
@@ -130,7 +142,7 @@ async function evaluate(context: EvaluateContext): Promise<number> {
   let articles;
   if (wsUrl !== undefined) {
     source = createWsAnswerSource({ url: wsUrl });
-    articles = await loadCorpus(config().corpusDir);
+    articles = await loadEvalCorpus(config().corpusDir, resolve(EVAL_CORPUS_DIR));
   } else {
     engine = context.engine;
     if (engine === undefined) {
@@ -138,6 +150,9 @@ async function evaluate(context: EvaluateContext): Promise<number> {
       const settings = config();
       engine = await createEngineFromConfig(settings, {
         logger: values.verbose === true ? createConsoleLogger() : silentLogger,
+        articles: await loadEvalCorpus(settings.corpusDir, resolve(EVAL_CORPUS_DIR)),
+        // Its own index: the eval corpus differs from the served one, and neither should rebuild the other's.
+        dataDir: path.join(settings.dataDir, 'evals'),
       });
       ownEngine = true;
     }
@@ -183,6 +198,17 @@ async function evaluate(context: EvaluateContext): Promise<number> {
   const failed = report.suites.filter((s) => !s.passed).map((s) => s.name);
   stdout.write(failed.length === 0 ? `\nAll ${report.suites.length} suites met their thresholds.\n` : `\nThresholds not met: ${failed.join(', ')}\n`);
   return failed.length === 0 ? 0 : 1;
+}
+
+/** Articles written for the evals; they are not served by `npm start`. */
+const EVAL_CORPUS_DIR = path.join('evals', 'corpus');
+
+/** The served corpus plus the eval articles (a slug in both is read once, from the served corpus). */
+async function loadEvalCorpus(corpusDir: string, evalCorpusDir: string): Promise<Article[]> {
+  const served = await loadCorpus(corpusDir);
+  if (!(await exists(evalCorpusDir)) || path.resolve(evalCorpusDir) === path.resolve(corpusDir)) return served;
+  const slugs = new Set(served.map((a) => a.slug));
+  return [...served, ...(await loadCorpus(evalCorpusDir)).filter((a) => !slugs.has(a.slug))];
 }
 
 async function importFeedback(

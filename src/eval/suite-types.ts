@@ -48,9 +48,16 @@ export interface SuiteTurn {
   readonly expect: TurnExpectation;
 }
 
+/**
+ * `dev`: a case the engine may be tuned on; `test`: a case only ever reported, never tuned on. Cases without a
+ * split belong to neither (fixtures, drafts).
+ */
+export type SuiteSplit = 'dev' | 'test';
+
 /** One case: a single question, or a conversation when it has several turns. */
 export interface SuiteCase {
   readonly id: string;
+  readonly split: SuiteSplit | undefined;
   /** The article slug the case is about; falls back to the suite's `article`. */
   readonly article: string | undefined;
   readonly turns: readonly SuiteTurn[];
