@@ -26,6 +26,9 @@ export class IndexError extends AppError {}
 /** A question the engine refuses before answering (empty, too long, unknown article). */
 export class QuestionError extends AppError {}
 
+/** The trained answer model artifact is missing, unreadable, or was trained on other features (`MODEL_*`). */
+export class ModelError extends AppError {}
+
 /** The embedding provider failed or returned vectors of the wrong shape. */
 export class EmbeddingError extends AppError {}
 

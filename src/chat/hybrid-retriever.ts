@@ -85,16 +85,28 @@ export class HybridRetriever {
   }
 
   /**
-   * A paragraph's stored vector, read from hnswlib once: `getPoint` builds a fresh 512-element JS array
+   * A paragraph's stored vector (unit length), read from hnswlib once: `getPoint` builds a fresh 512-element JS array
    * through N-API on every call (~45 us), and fusion asks for some forty of them per question.
    */
-  private paragraphVector(doc: number): Float32Array {
+  paragraphVector(doc: number): Float32Array {
     let vector = this.paragraphVectors.get(doc);
     if (vector === undefined) {
       vector = Float32Array.from(this.index.store.index.getPoint(doc));
+      let norm = 0;
+      for (const x of vector) norm += x * x;
+      norm = Math.sqrt(norm);
+      if (norm > 0) for (let i = 0; i < vector.length; i += 1) vector[i] = vector[i]! / norm;
       this.paragraphVectors.set(doc, vector);
     }
     return vector;
+  }
+
+  get dimensions(): number {
+    return this.index.dimensions;
+  }
+
+  get sentenceVectors(): Float32Array {
+    return this.index.sentenceVectors;
   }
 
   /** Index in the sentence vectors of the first sentence of the chunk at `position`. */

@@ -6,8 +6,7 @@ import { createEngineFromConfig } from '../chat/create-engine-from-config.js';
 import type { Engine } from '../chat/engine-types.js';
 import { loadConfig, type AppConfig } from '../config.js';
 import { EvalError, isAppError } from '../errors.js';
-import type { Article } from '../index/article.js';
-import { loadCorpus } from '../index/load-corpus.js';
+import { EVAL_CORPUS_DIR, loadEvalCorpus } from './load-eval-corpus.js';
 import { createConsoleLogger, silentLogger } from '../logger.js';
 import type { AnswerSource } from './answer-source.js';
 import { compareReports, formatComparison } from './compare-reports.js';
@@ -198,17 +197,6 @@ async function evaluate(context: EvaluateContext): Promise<number> {
   const failed = report.suites.filter((s) => !s.passed).map((s) => s.name);
   stdout.write(failed.length === 0 ? `\nAll ${report.suites.length} suites met their thresholds.\n` : `\nThresholds not met: ${failed.join(', ')}\n`);
   return failed.length === 0 ? 0 : 1;
-}
-
-/** Articles written for the evals; they are not served by `npm start`. */
-const EVAL_CORPUS_DIR = path.join('evals', 'corpus');
-
-/** The served corpus plus the eval articles (a slug in both is read once, from the served corpus). */
-async function loadEvalCorpus(corpusDir: string, evalCorpusDir: string): Promise<Article[]> {
-  const served = await loadCorpus(corpusDir);
-  if (!(await exists(evalCorpusDir)) || path.resolve(evalCorpusDir) === path.resolve(corpusDir)) return served;
-  const slugs = new Set(served.map((a) => a.slug));
-  return [...served, ...(await loadCorpus(evalCorpusDir)).filter((a) => !slugs.has(a.slug))];
 }
 
 async function importFeedback(

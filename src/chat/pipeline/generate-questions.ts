@@ -1,0 +1,148 @@
+import type { Lexicon } from '../../nlp/lexicon.js';
+import type { TextToken } from '../../nlp/text-analyzer.js';
+import type { ArticleModel, SentenceModel } from './article-model.js';
+
+/**
+ * Questions an article answers, generated from its own sentences: labelled data any article brings, used to train
+ * the ranker and the answerability model, and as candidate starter questions. Templates over what a sentence holds:
+ * - a number, amount or date becomes "How many / How much / When ..." over the rest of its clause
+ *   ("Some 4,700 North Korean soldiers were killed fighting in Kursk" -> "How many North Korean soldiers were
+ *   killed fighting in Kursk?");
+ * - a person or place name becomes "Who / Where ..." over the clause without it;
+ * - a quotation with a known speaker becomes "What did <speaker> say about <its key words>?";
+ * - "because" / "so that" clauses become "Why <the clause before>?";
+ * - every other informative sentence, a cloze-style "What about <its key words>?".
+ * With `paraphrase`, a share of the content words is swapped for a WordNet synonym, so the training data does not
+ * teach the ranker that readers always reuse the article's words.
+ */
+export interface GeneratedQuestion {
+  readonly question: string;
+  readonly kind: 'count' | 'money' | 'time' | 'person' | 'place' | 'quote' | 'reason' | 'cloze';
+  /** The sentence it was made from. */
+  readonly sentence: SentenceModel;
+  /** The words of the answer in that sentence (the number, name or date), when there is one. */
+  readonly answer: string | undefined;
+}
+
+export interface GenerateQuestionsOptions {
+  readonly model: ArticleModel;
+  readonly lexicon: Lexicon;
+  /** Swap about this share of content words for a synonym (0..1); default 0. */
+  readonly paraphrase?: number;
+  /** Deterministic pseudo-random source in [0, 1); default a fixed-seed generator. */
+  readonly random?: () => number;
+  /** At most this many questions per sentence; default 2. */
+  readonly perSentence?: number;
+}
+
+export function generateQuestions(options: GenerateQuestionsOptions): GeneratedQuestion[] {
+  const { model, lexicon } = options;
+  const random = options.random ?? seededRandom(7);
+  const paraphrase = options.paraphrase ?? 0;
+  const perSentence = options.perSentence ?? 2;
+  const out: GeneratedQuestion[] = [];
+  for (const s of model.sentences) {
+    const words = s.analysis.tokens.filter((t) => t.pos !== 'PUNCT');
+    if (words.length < 6) continue;
+    const made: GeneratedQuestion[] = [];
+    const push = (kind: GeneratedQuestion['kind'], lead: string, tokens: readonly TextToken[], answer: string | undefined): void => {
+      const body = render(tokens, lexicon, paraphrase, random);
+      if (body.split(' ').length < 3) return;
+      made.push({ question: `${lead} ${body}?`.replace(/\s+/g, ' '), kind, sentence: s, answer });
+    };
+    const tokens = s.analysis.tokens;
+    for (const entity of s.analysis.entities) {
+      const clause = clauseAround(tokens, entity.firstToken, entity.lastToken);
+      if (entity.kind === 'number') {
+        const after = tokens.slice(entity.lastToken + 1, clause.end);
+        push('count', 'How many', after, entity.text);
+      } else if (entity.kind === 'money') {
+        push('money', 'How much', [...tokens.slice(clause.start, entity.firstToken), ...tokens.slice(entity.lastToken + 1, clause.end)].filter(notDeterminer), entity.text);
+      } else if (entity.kind === 'date') {
+        push('time', 'When', withoutPreposition(tokens, clause.start, entity.firstToken, entity.lastToken, clause.end), entity.text);
+      }
+    }
+    for (const span of s.analysis.names) {
+      const kind = model.nameKind(span.text);
+      if (kind !== 'person' && kind !== 'place') continue;
+      const clause = clauseAround(tokens, span.firstToken, span.lastToken);
+      const rest = withoutPreposition(tokens, clause.start, span.firstToken, span.lastToken, clause.end);
+      push(kind, kind === 'person' ? 'Who' : 'Where', rest, span.text);
+    }
+    if (s.speaker !== undefined && s.quoted) {
+      push('quote', `What did ${s.speaker} say about`, keyWords(s, 3), undefined);
+    }
+    const because = tokens.findIndex((t) => t.lemma === 'because' || (t.lemma === 'so' && tokens[tokens.indexOf(t) + 1]?.lemma === 'that'));
+    if (because > 3) push('reason', 'Why', tokens.slice(0, because), undefined);
+    if (made.length === 0) push('cloze', 'What about', keyWords(s, 4), undefined);
+    // Keep a varied handful.
+    shuffle(made, random);
+    out.push(...made.slice(0, perSentence));
+  }
+  return out;
+}
+
+function notDeterminer(t: TextToken): boolean {
+  return t.pos !== 'DET';
+}
+
+/** The clause holding tokens [first, last]: bounded by sentence punctuation, dashes and semicolons. */
+function clauseAround(tokens: readonly TextToken[], first: number, last: number): { start: number; end: number } {
+  let start = first;
+  while (start > 0 && !isBoundary(tokens[start - 1]!)) start -= 1;
+  let end = last + 1;
+  while (end < tokens.length && !isBoundary(tokens[end]!)) end += 1;
+  return { start, end };
+}
+
+function isBoundary(t: TextToken): boolean {
+  return t.pos === 'PUNCT' && /^[.;:!?—–"“”]$/.test(t.text);
+}
+
+/** The clause without the answer and a preposition that introduced it ("in June 2024"). */
+function withoutPreposition(tokens: readonly TextToken[], start: number, first: number, last: number, end: number): TextToken[] {
+  const before = tokens.slice(start, first);
+  if (before.at(-1)?.pos === 'ADP') before.pop();
+  return [...before, ...tokens.slice(last + 1, end)];
+}
+
+/** The sentence's rarest content words, in text order. */
+function keyWords(s: SentenceModel, count: number): TextToken[] {
+  const content = s.analysis.tokens.filter((t) => !t.stop && (t.pos === 'NOUN' || t.pos === 'PROPN' || t.pos === 'VERB' || t.pos === 'ADJ'));
+  return content.slice(0, Math.max(count, Math.ceil(content.length / 2))).slice(0, count + 2);
+}
+
+function render(tokens: readonly TextToken[], lexicon: Lexicon, paraphrase: number, random: () => number): string {
+  const words: string[] = [];
+  for (const t of tokens) {
+    if (t.pos === 'PUNCT' && t.text !== '-') continue;
+    let word = t.text;
+    if (paraphrase > 0 && !t.stop && (t.pos === 'NOUN' || t.pos === 'VERB' || t.pos === 'ADJ') && random() < paraphrase) {
+      const pos = t.pos === 'NOUN' ? 'noun' : t.pos === 'VERB' ? 'verb' : 'adj';
+      const synonyms = [...lexicon.related(t.lemma, pos)].filter(([w, c]) => c >= 0.9 && w !== t.lemma && !w.includes(' ')).map(([w]) => w);
+      if (synonyms.length > 0) word = synonyms[Math.floor(random() * synonyms.length)]!;
+    }
+    words.push(word);
+  }
+  return words.join(' ').replace(/ - /g, '-').trim();
+}
+
+/** Fisher-Yates, in place, with the given random source. */
+export function shuffle<T>(items: T[], random: () => number): void {
+  for (let i = items.length - 1; i > 0; i -= 1) {
+    const j = Math.floor(random() * (i + 1));
+    [items[i], items[j]] = [items[j]!, items[i]!];
+  }
+}
+
+/** A small deterministic generator (mulberry32), so generated training data is the same on every run. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -1,0 +1,98 @@
+import { tokenize } from '../../index/tokenize.js';
+import type { Lexicon } from '../../nlp/lexicon.js';
+import type { TextToken } from '../../nlp/text-analyzer.js';
+import type { AnswerKind, QuestionModel } from './analyze-question.js';
+import type { ArticleModel, SentenceModel } from './article-model.js';
+
+/**
+ * Whether a sentence holds an answer of the kind the question asks for, and one the question does not already
+ * hold ("in Kursk" does not answer "Where is Kursk?", "11,000" does not answer "How many of the 11,000 died?").
+ * Values come from the parse (wink's numbers, money, dates, durations), names from the article's name registry,
+ * time and person words from WordNet classes.
+ */
+export interface KindMatcherInput {
+  readonly kind: AnswerKind;
+  readonly question: QuestionModel;
+  readonly model: ArticleModel;
+  readonly lexicon: Lexicon;
+}
+
+/** Discourse connectives that state a cause or purpose (closed-class English grammar). */
+const CAUSAL = new Set(['because', 'since', 'so', 'due', 'therefore', 'thus', 'hence', 'reason', 'cause', 'result', 'order', 'why', 'consequence']);
+
+/** A test for one question, applied to every candidate sentence. */
+export function createKindMatcher(input: KindMatcherInput): (sentence: SentenceModel) => boolean {
+  const asked = new Set(input.question.analysis.tokens.map((t) => t.text.toLowerCase()));
+  return (sentence) => matchesKind(input, asked, sentence);
+}
+
+function matchesKind(input: KindMatcherInput, asked: ReadonlySet<string>, sentence: SentenceModel): boolean {
+  const { kind, lexicon } = input;
+  const tokens = sentence.analysis.tokens;
+  const entities = sentence.analysis.entities;
+  const newValue = (text: string): boolean => !text.toLowerCase().split(/\s+/).every((w) => asked.has(w));
+  const newNumber = (t: TextToken): boolean => t.pos === 'NUM' && !asked.has(t.text.toLowerCase());
+  switch (kind) {
+    case 'count':
+    case 'percent':
+      return entities.some((e) => (e.kind === 'number' || e.kind === 'percent' || e.kind === 'money') && newValue(e.text)) || tokens.some(newNumber);
+    case 'money':
+      return entities.some((e) => e.kind === 'money' && newValue(e.text)) || tokens.some((t, i) => newNumber(t) && isCurrencyNear(tokens, i, lexicon));
+    case 'age':
+      return tokens.some((t, i) => newNumber(t) && isAge(tokens, i));
+    case 'time':
+      return (
+        entities.some((e) => (e.kind === 'date' || e.kind === 'time') && newValue(e.text)) ||
+        tokens.some((t, i) => !asked.has(t.text.toLowerCase()) && isTimeWord(tokens, i, lexicon))
+      );
+    case 'duration':
+      return entities.some((e) => (e.kind === 'duration' || e.kind === 'date') && newValue(e.text)) || tokens.some((t, i) => newNumber(t) && isTimeWord(tokens, i + 1, lexicon));
+    case 'person':
+      return sentence.people.some((name) => newValue(name));
+    case 'place':
+      return sentence.places.some((name) => newValue(name)) || sentence.analysis.names.some((n, _, all) => newValue(n.text) && tokens[n.firstToken - 1]?.pos === 'ADP' && all.length > 0 && input.model.nameKind(n.text) !== 'person');
+    case 'reason':
+      return tokens.some((t) => CAUSAL.has(t.lemma) && !asked.has(t.lemma)) || tokenize(sentence.sentence.text).includes('becaus');
+    case 'quote':
+      return sentence.quoted || sentence.speaker !== undefined;
+    case 'manner':
+    case 'definition':
+    case 'yesno':
+    case 'other':
+      return true;
+  }
+}
+
+function isCurrencyNear(tokens: readonly TextToken[], i: number, lexicon: Lexicon): boolean {
+  const before = tokens[i - 1];
+  if (before !== undefined && before.pos === 'SYM') return true;
+  for (let j = i + 1; j < Math.min(tokens.length, i + 3); j += 1) {
+    const t = tokens[j]!;
+    if (t.pos === 'NOUN' && lexicon.classes(t.lemma, 'noun', 1).has('noun.quantity')) return true;
+  }
+  return false;
+}
+
+/** "31-year-old", "Maksym, 22,", "aged 61", "68 years old". */
+function isAge(tokens: readonly TextToken[], i: number): boolean {
+  const t = tokens[i]!;
+  if (!/^\d{1,3}$/.test(t.text)) return false;
+  const a = tokens[i + 1];
+  const b = tokens[i + 2];
+  const c = tokens[i + 3];
+  if (a?.text === '-' && b?.lemma === 'year' && c?.text === '-') return true;
+  if (a?.lemma === 'year' && b?.lemma === 'old') return true;
+  const before = tokens[i - 1];
+  if (before?.text === ',' && tokens[i - 2]?.pos === 'PROPN' && (a?.text === ',' || a === undefined || a.pos === 'PUNCT')) return true;
+  if (before?.lemma === 'age' || before?.lemma === 'aged') return true;
+  return false;
+}
+
+/** A year ("2022"), or a word whose first sense is a time ("December", "spring", "Tuesday", "month"). */
+function isTimeWord(tokens: readonly TextToken[], i: number, lexicon: Lexicon): boolean {
+  const t = tokens[i];
+  if (t === undefined) return false;
+  if (t.pos === 'NUM' && /^(?:1[89]|20)\d\d$/.test(t.text)) return true;
+  if (t.pos !== 'NOUN' && t.pos !== 'PROPN') return false;
+  return lexicon.classes(t.lemma, 'noun', 1).has('noun.time');
+}
