@@ -5,6 +5,7 @@ import { createDeferredRoute } from './chat/server/deferred-route.js';
 import { createSlackRoute, SLACK_PATHS, type SlackRoute } from './chat/slack/create-slack-route.js';
 import { loadConfig } from './config.js';
 import { isAppError } from './errors.js';
+import { createFeedbackStore } from './feedback/feedback-store.js';
 import { createConsoleLogger } from './logger.js';
 
 /**
@@ -34,6 +35,7 @@ async function main(): Promise<void> {
     config: config.server,
     logger,
     maxQuestionChars: config.maxQuestionChars,
+    feedback: createFeedbackStore({ file: config.feedbackLog }),
     routes: slack === undefined ? [] : [createDeferredRoute({ route: slack, paths: SLACK_PATHS })],
   });
   logger.info('listening', { url: `${server.url}/`, slack: slack !== undefined });

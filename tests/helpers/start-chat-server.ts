@@ -4,6 +4,7 @@ import type { Answer } from '../../src/chat/answer-types.js';
 import type { Engine } from '../../src/chat/engine-types.js';
 import { createChatServer, type ChatServer } from '../../src/chat/server/create-chat-server.js';
 import type { HttpRoute } from '../../src/chat/server/http-route.js';
+import type { FeedbackStore } from '../../src/feedback/feedback-store.js';
 import type { ServerMessage } from '../../src/chat/server/ws-protocol.js';
 import { createMemoryLogger, type Logger } from '../../src/logger.js';
 
@@ -13,6 +14,10 @@ export interface StartChatServerOptions {
   readonly config?: Partial<ServerConfig>;
   readonly routes?: readonly HttpRoute[];
   readonly maxQuestionChars?: number;
+  /** Where readers' feedback goes; default: none (feedback frames get FEEDBACK_UNAVAILABLE). */
+  readonly feedback?: FeedbackStore;
+  /** Passed to the article page route. */
+  readonly defaultArticle?: string;
 }
 
 export interface TestChatServer extends ChatServer {
@@ -34,6 +39,7 @@ export async function startChatServer(options: StartChatServerOptions): Promise<
     logger,
     ...(options.routes === undefined ? {} : { routes: options.routes }),
     ...(options.maxQuestionChars === undefined ? {} : { maxQuestionChars: options.maxQuestionChars }),
+    ...(options.feedback === undefined ? {} : { feedback: options.feedback }),
   });
   return {
     url: server.url,
