@@ -40,6 +40,7 @@ export async function startChatServer(options: StartChatServerOptions): Promise<
     ...(options.routes === undefined ? {} : { routes: options.routes }),
     ...(options.maxQuestionChars === undefined ? {} : { maxQuestionChars: options.maxQuestionChars }),
     ...(options.feedback === undefined ? {} : { feedback: options.feedback }),
+    ...(options.defaultArticle === undefined ? {} : { defaultArticle: options.defaultArticle }),
   });
   return {
     url: server.url,

@@ -93,7 +93,8 @@ describe('createChatServer', () => {
       expect(html).toContain('<h1>North Koreans fighting for Russia against Ukraine have grown skilled in drone warfare</h1>');
       expect(html).toContain('<h2>Early deployments</h2>');
       expect(html).toContain('<h2>&quot;We hoped he would survive&quot;</h2>');
-      expect(html).toMatch(/<p class="para" id="p12"><a class="pnum" href="#p12" data-cite-skip[^>]*>¶12<\/a>Ukraine&#39;s military intelligence chief/);
+      expect(response.url).toBe(`${server.url}/articles/${ARTICLE_SLUG}`);
+      expect(html).toMatch(/<p class="para" id="p12"><a class="pnum" href="\/articles\/nk-troops-drone-warfare#p12" data-cite-skip[^>]*>¶12<\/a>Ukraine&#39;s military intelligence chief/);
       expect(html).toMatch(/<figure class="photo" id="p1">.*¶1<\/a>Ukraine&#39;s special forces.*Anton Shtuka for NPR/);
       expect(html).toContain('<article class="story" data-article="nk-troops-drone-warfare">');
       expect(html).toContain('<script src="/widget.js" data-article="nk-troops-drone-warfare" defer></script>');

@@ -38,6 +38,8 @@ export interface ChatServerOptions {
    * `feedback` frames are answered with `FEEDBACK_UNAVAILABLE` and refusals are not logged.
    */
   readonly feedback?: FeedbackStore;
+  /** DEFAULT_ARTICLE: where `/` redirects; without it `/` lists the articles (or redirects to the only one). */
+  readonly defaultArticle?: string;
 }
 
 export interface ChatServer {
@@ -79,7 +81,7 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
     createHealthRoute({ health, articleCount: () => readiness.engine?.articles.length ?? 0 }),
     createWidgetRoute({ script: widgetScript }),
     createApiRoutes({ getEngine, maxQuestionChars, logger }),
-    createArticlePageRoute({ getEngine }),
+    createArticlePageRoute({ getEngine, defaultArticle: options.defaultArticle }),
   ];
 
   async function handleRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -10,7 +10,8 @@ export interface RenderArticlePageOptions {
 
 /**
  * The reader's article page: headline, byline, dateline, sections as `h2`, every paragraph and caption
- * with its anchor (`id="p12"`) and a visible ¶ number, credits, and the chat widget's script tag.
+ * with its anchor (`id="p12"`) and a visible ¶ number linking to `/articles/<slug>#p12`, credits, and the
+ * chat widget's script tag.
  * All article text is HTML-escaped. The article element carries `data-article="<slug>"`, which the
  * widget uses to tell its own paragraphs from another page's `#p12`. Parts that are not citable text
  * (¶ numbers, photo credits) carry `data-cite-skip` so quote highlighting ignores them.
@@ -23,7 +24,7 @@ export function renderArticlePage(article: Article, options: RenderArticlePageOp
       body.push(`<h2>${escapeHtml(paragraph.section)}</h2>`);
     }
     section = paragraph.section;
-    body.push(renderParagraph(paragraph));
+    body.push(renderParagraph(paragraph, article.slug));
   }
   const byline = article.authors.length > 0 ? `<p class="byline">By ${escapeHtml(joinNames(article.authors))}</p>` : '';
   const dateline = article.dateline === undefined ? '' : `<p class="dateline">${escapeHtml(article.dateline)}</p>`;
@@ -52,7 +53,7 @@ ${dateline}
 ${body.join('\n')}
 ${credits === '' ? '' : `<footer class="credits">\n${credits}\n</footer>`}
 </article>
-${others === '' ? '' : `<nav class="more" aria-label="More articles"><h2>More articles</h2><ul>${others}</ul></nav>`}
+${others === '' ? '' : `<nav class="more" aria-label="More articles"><h2>More articles</h2><ul>${others}</ul><p><a href="/articles">All articles</a></p></nav>`}
 </main>
 <script src="${escapeHtml(options.widgetSrc)}" data-article="${escapeHtml(article.slug)}" defer></script>
 </body>
@@ -60,9 +61,10 @@ ${others === '' ? '' : `<nav class="more" aria-label="More articles"><h2>More ar
 `;
 }
 
-function renderParagraph(paragraph: Paragraph): string {
+function renderParagraph(paragraph: Paragraph, slug: string): string {
   const id = escapeHtml(paragraph.id);
-  const number = `<a class="pnum" href="#${id}" data-cite-skip aria-label="Paragraph ${paragraph.number}">¶${paragraph.number}</a>`;
+  // The link names the article, so a copied ¶ link keeps working however the page was reached.
+  const number = `<a class="pnum" href="/articles/${escapeHtml(slug)}#${id}" data-cite-skip aria-label="Paragraph ${paragraph.number}">¶${paragraph.number}</a>`;
   if (paragraph.kind === 'caption') {
     const credit =
       paragraph.credit === undefined ? '' : ` <span class="credit" data-cite-skip>${escapeHtml(paragraph.credit)}</span>`;
