@@ -5,6 +5,7 @@ import type { AskOptions, Engine } from '../../src/chat/engine-types.js';
 import { createDeferredRoute } from '../../src/chat/server/deferred-route.js';
 import type { HttpRoute } from '../../src/chat/server/http-route.js';
 import type { AnswerMessage, DeltaMessage, ErrorMessage, ServerMessage } from '../../src/chat/server/ws-protocol.js';
+import { isBareQuoteFragment, STARTER_MIN_CONFIDENCE } from '../../src/chat/server/suggest-starter-questions.js';
 import { ARTICLE_SLUG, createTestEngine, type TestEngine } from '../helpers/create-test-engine.js';
 import { connectClient, startChatServer, type TestChatServer } from '../helpers/start-chat-server.js';
 
@@ -114,7 +115,12 @@ describe('createChatServer', () => {
       const starters = list.articles[0]?.starterQuestions ?? [];
       expect(starters.length).toBeGreaterThanOrEqual(2);
       for (const question of starters) {
-        expect((await testEngine.engine.ask(question, { article: ARTICLE_SLUG })).grounded).toBe(true);
+        const answer = await testEngine.engine.ask(question, { article: ARTICLE_SLUG });
+        expect(answer.grounded).toBe(true);
+        expect(answer.confidence).toBeGreaterThanOrEqual(STARTER_MIN_CONFIDENCE);
+        expect(isBareQuoteFragment(answer)).toBe(false);
+        // Chosen from questions the engine answers, not built from the section headings.
+        expect(testEngine.engine.article(ARTICLE_SLUG)?.sections.some((heading) => question.includes(heading.toLowerCase()))).toBe(false);
       }
 
       const response = await fetch(`${server.url}/api/articles/${ARTICLE_SLUG}/paragraphs`);
