@@ -90,11 +90,11 @@ h2 { font: 700 1.3rem/1.3 system-ui, -apple-system, "Segoe UI", Roboto, sans-ser
 .dateline { font: 0.85rem/1.4 system-ui, sans-serif; text-transform: uppercase; letter-spacing: 0.06em; color: var(--muted); margin: 0.25rem 0 0; }
 .hint { font: 0.9rem/1.5 system-ui, sans-serif; color: var(--muted); border-top: 1px solid var(--rule); border-bottom: 1px solid var(--rule); padding: 0.6rem 0; margin: 1.5rem 0 2rem; }
 .para { position: relative; margin: 0 0 1.25rem; scroll-margin-top: 30vh; }
-.pnum { font: 600 0.72rem/1 system-ui, sans-serif; color: #8a8f98; text-decoration: none; margin-right: 0.45rem; vertical-align: 0.15em; }
+.pnum { font: 600 0.75rem/1 system-ui, sans-serif; color: #5f6368; text-decoration: none; margin-right: 0.45rem; vertical-align: 0.15em; }
 .pnum:hover, .pnum:focus-visible { color: var(--accent); text-decoration: underline; }
 @media (min-width: 60rem) { .para > .pnum { position: absolute; left: -3.2rem; width: 2.6rem; text-align: right; top: 0.55em; margin: 0; } }
 .photo { margin: 2rem 0; padding: 0.2rem 0 0.2rem 1rem; border-left: 3px solid #cfd5dd; scroll-margin-top: 30vh; }
-.photo-tag { display: block; font: 700 0.7rem/1.6 system-ui, sans-serif; letter-spacing: 0.1em; text-transform: uppercase; color: #8a8f98; }
+.photo-tag { display: block; font: 700 0.7rem/1.6 system-ui, sans-serif; letter-spacing: 0.1em; text-transform: uppercase; color: #5f6368; }
 figcaption { font: 0.95rem/1.55 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #3c4043; padding-top: 0.6rem; }
 .credit { color: var(--muted); font-size: 0.8rem; text-transform: uppercase; letter-spacing: 0.03em; }
 .credits { font: italic 0.95rem/1.6 Georgia, serif; color: var(--muted); border-top: 1px solid var(--rule); margin-top: 2.5rem; padding-top: 1rem; }
