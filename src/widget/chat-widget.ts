@@ -181,7 +181,9 @@ function mount(settings: WidgetSettings): void {
       };
       textarea.maxLength = info.maxQuestionChars;
       const article = info.articles.find((a) => a.slug === settings.article) ?? info.articles[0];
-      summaryArticle = article?.slug;
+      // Without data-article on a many-article server, "this story" names nothing: no summary starter.
+      summaryArticle = settings.article ?? (info.articles.length === 1 ? article?.slug : undefined);
+      summaryButton.hidden = summaryArticle === undefined;
       for (const question of article?.starterQuestions ?? []) {
         const button = h('button', { type: 'button', class: 'starter' }, question);
         button.addEventListener('click', () => ask(question));
