@@ -17,6 +17,13 @@ export interface AppConfig {
   readonly hnswEf: number;
   /** MAX_QUESTION_CHARS, default 1000. */
   readonly maxQuestionChars: number;
+  /**
+   * FEEDBACK_LOG, default DATA_DIR/feedback.jsonl: the append-only JSONL log of reader feedback (widget
+   * ratings, wrong-source picks, refusals), shared with the Slack bot's unless SLACK_FEEDBACK_LOG names another.
+   */
+  readonly feedbackLog: string;
+  /** DEFAULT_ARTICLE: the slug `/` serves (redirects to); unset: `/` lists the articles (or redirects to the only one). */
+  readonly defaultArticle: string | undefined;
   readonly server: ServerConfig;
   readonly slack: SlackConfig;
   readonly llm: LlmConfig | undefined;
@@ -77,7 +84,7 @@ export interface SlackConfig {
   readonly apiBaseUrl: string;
   /** SLACK_COMMAND, default /ask. */
   readonly command: string;
-  /** SLACK_FEEDBACK_LOG, default DATA_DIR/feedback.jsonl. */
+  /** SLACK_FEEDBACK_LOG, default FEEDBACK_LOG (DATA_DIR/feedback.jsonl). */
   readonly feedbackLog: string;
 }
 
@@ -147,6 +154,11 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     });
   }
   const origins = readString(env, 'ALLOWED_ORIGINS');
+  const feedbackLog = path.resolve(cwd, readString(env, 'FEEDBACK_LOG') ?? path.join(dataDir, 'feedback.jsonl'));
+  const defaultArticle = readString(env, 'DEFAULT_ARTICLE');
+  if (defaultArticle !== undefined && !/^[a-z0-9]+(?:[-_][a-z0-9]+)*$/.test(defaultArticle)) {
+    throw new ConfigError('CONFIG_INVALID_SLUG', `DEFAULT_ARTICLE must be an article slug (lower-case letters, digits, "-" or "_"), got "${defaultArticle}"`);
+  }
   const config: AppConfig = {
     corpusDir: path.resolve(cwd, readString(env, 'CORPUS_DIR') ?? 'corpus'),
     dataDir,
@@ -159,6 +171,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     }),
     hnswEf: readInt(env, 'HNSW_EF', 64, 1, 10_000),
     maxQuestionChars: readInt(env, 'MAX_QUESTION_CHARS', 1000, 10, 100_000),
+    feedbackLog,
+    defaultArticle,
     server: Object.freeze({
       host: readString(env, 'HOST') ?? '127.0.0.1',
       port: readInt(env, 'PORT', 8787, 0, 65_535),
@@ -188,7 +202,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       botToken: readString(env, 'SLACK_BOT_TOKEN'),
       apiBaseUrl: (readString(env, 'SLACK_API_BASE_URL') ?? 'https://slack.com/api').replace(/\/+$/, ''),
       command: readString(env, 'SLACK_COMMAND') ?? '/ask',
-      feedbackLog: path.resolve(cwd, readString(env, 'SLACK_FEEDBACK_LOG') ?? path.join(dataDir, 'feedback.jsonl')),
+      feedbackLog: path.resolve(cwd, readString(env, 'SLACK_FEEDBACK_LOG') ?? feedbackLog),
     }),
     llm,
   };

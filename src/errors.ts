@@ -63,3 +63,10 @@ export class ProtocolError extends AppError {
  * article), or an eval run that cannot proceed. Messages start with `file:line:` when a line is at fault.
  */
 export class EvalError extends AppError {}
+
+/**
+ * The feedback log cannot be written: the lock stays held by a live writer past the timeout
+ * (`FEEDBACK_LOCK_TIMEOUT`), or the file cannot be opened or written (`FEEDBACK_WRITE_FAILED`, with the
+ * file system error as `cause`). Nothing is half-written: a line is appended whole or not at all.
+ */
+export class FeedbackError extends AppError {}

@@ -5,6 +5,7 @@ import { createDeferredRoute } from './chat/server/deferred-route.js';
 import { createSlackRoute, SLACK_PATHS, type SlackRoute } from './chat/slack/create-slack-route.js';
 import { loadConfig } from './config.js';
 import { isAppError } from './errors.js';
+import { createFeedbackStore } from './feedback/feedback-store.js';
 import { createConsoleLogger } from './logger.js';
 
 /**
@@ -34,6 +35,8 @@ async function main(): Promise<void> {
     config: config.server,
     logger,
     maxQuestionChars: config.maxQuestionChars,
+    feedback: createFeedbackStore({ file: config.feedbackLog }),
+    ...(config.defaultArticle === undefined ? {} : { defaultArticle: config.defaultArticle }),
     routes: slack === undefined ? [] : [createDeferredRoute({ route: slack, paths: SLACK_PATHS })],
   });
   logger.info('listening', { url: `${server.url}/`, slack: slack !== undefined });
@@ -55,7 +58,15 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void stop('SIGINT', 0));
 
   engine.then(
-    (ready) => logger.info('ready', { articles: ready.articles.length, url: `${server.url}/` }),
+    (ready) => {
+      if (config.defaultArticle !== undefined && ready.article(config.defaultArticle)?.slug !== config.defaultArticle) {
+        // A typo here would send every reader of "/" to the list instead of the story: say so and stop.
+        logger.error('DEFAULT_ARTICLE names no article', { slug: config.defaultArticle, known: ready.articles.map((a) => a.slug).join(',') });
+        void stop('bad DEFAULT_ARTICLE', 1);
+        return;
+      }
+      logger.info('ready', { articles: ready.articles.length, url: `${server.url}/` });
+    },
     (error: unknown) => {
       logger.error('engine failed to start', { reason: isAppError(error) ? `${error.code}: ${error.message}` : String(error) });
       void stop('engine failure', 1);

@@ -13,7 +13,7 @@ import { compareReports, formatComparison } from './compare-reports.js';
 import { createEngineAnswerSource } from './engine-answer-source.js';
 import { findSuites } from './find-suites.js';
 import { formatFailures, formatSuiteTable } from './format-suite-text.js';
-import { buildFeedbackDraft, parseFeedbackLog } from './import-feedback.js';
+import { buildFeedbackDraft, readFeedbackLog, type FeedbackEntry } from './import-feedback.js';
 import { loadSuite } from './parse-suite.js';
 import { writeHtmlReport } from './report-html.js';
 import { readJsonReport, writeJsonReport, type EvalReport } from './report-json.js';
@@ -30,7 +30,8 @@ export const USAGE = `usage: npm run eval -- [--suite FILE ...] [--split dev|tes
   Exit 0 when every suite meets its thresholds, 1 when one does not, 2 on a usage, suite or setup error.`;
 
 const IMPORT_USAGE = `usage: npm run eval -- import-feedback [--input FEEDBACK.jsonl] [--out DRAFT.jsonl] [--force]
-  --input  the feedback log (default: SLACK_FEEDBACK_LOG, i.e. <DATA_DIR>/feedback.jsonl)
+  --input  the feedback log (default: FEEDBACK_LOG, i.e. <DATA_DIR>/feedback.jsonl, and SLACK_FEEDBACK_LOG if it differs);
+           broken lines are skipped and listed
   --out    the draft suite to write (default: evals/drafts/feedback-draft.jsonl); an existing file needs --force`;
 
 export interface RunCliOptions {
@@ -213,25 +214,46 @@ async function importFeedback(
     context.stdout.write(`${IMPORT_USAGE}\n`);
     return 0;
   }
-  const input =
-    values.input === undefined ? (context.config ?? loadConfig(process.env, context.cwd)).slack.feedbackLog : path.resolve(context.cwd, values.input as string);
+  const config = values.input === undefined ? (context.config ?? loadConfig(process.env, context.cwd)) : undefined;
+  // By default the shared log, and the Slack bot's too when SLACK_FEEDBACK_LOG points elsewhere.
+  const inputs =
+    config === undefined ? [path.resolve(context.cwd, values.input as string)] : [...new Set([config.feedbackLog, config.slack.feedbackLog])];
   const out = path.resolve(context.cwd, (values.out as string | undefined) ?? path.join('evals', 'drafts', 'feedback-draft.jsonl'));
-  let text: string;
-  try {
-    text = await readFile(input, 'utf8');
-  } catch (cause) {
-    throw new EvalError('EVAL_FEEDBACK_UNREADABLE', `${input}: cannot read the feedback log (${(cause as Error).message})`, { cause });
+  const entries: FeedbackEntry[] = [];
+  const skipped: string[] = [];
+  let refusalsWithoutQuestion = 0;
+  let read = 0;
+  for (const input of inputs) {
+    let text: string;
+    try {
+      text = await readFile(input, 'utf8');
+    } catch (cause) {
+      // A default log that was never written (no Slack bot, say) is no error while another one exists.
+      if (config !== undefined && inputs.length > 1 && (cause as NodeJS.ErrnoException).code === 'ENOENT') continue;
+      throw new EvalError('EVAL_FEEDBACK_UNREADABLE', `${input}: cannot read the feedback log (${(cause as Error).message})`, { cause });
+    }
+    read += 1;
+    const contents = readFeedbackLog(text, path.relative(context.cwd, input) || input);
+    entries.push(...contents.entries);
+    skipped.push(...contents.skipped.map((s) => s.problem));
+    refusalsWithoutQuestion += contents.refusalsWithoutQuestion;
   }
-  const entries = parseFeedbackLog(text, input);
+  if (read === 0) {
+    throw new EvalError('EVAL_FEEDBACK_UNREADABLE', `${inputs.join(', ')}: no feedback log to read (nothing has been logged yet?)`);
+  }
   if (values.force !== true && (await exists(out))) {
     throw new EvalError('EVAL_DRAFT_EXISTS', `${out} already exists (it may hold someone's review); pass --force to overwrite or choose --out`);
   }
-  const draft = buildFeedbackDraft(entries, { source: path.relative(context.cwd, input) || input, createdAt: new Date().toISOString() });
+  const source = inputs.map((input) => path.relative(context.cwd, input) || input).join(' + ');
+  const draft = buildFeedbackDraft(entries, { source, createdAt: new Date().toISOString() });
   await mkdir(path.dirname(out), { recursive: true });
   await writeFile(out, draft.text, 'utf8');
+  for (const problem of skipped) context.stdout.write(`skipped ${problem}\n`);
   context.stdout.write(
     `Wrote ${draft.cases} draft cases from ${entries.length} feedback lines to ${out}: ` +
-      `${draft.answerable} answerable, ${draft.unanswerable} unanswerable, ${draft.review} to review.\n`,
+      `${draft.answerable} answerable, ${draft.unanswerable} unanswerable, ${draft.review} to review.` +
+      `${skipped.length > 0 ? ` Skipped ${skipped.length} broken line${skipped.length === 1 ? '' : 's'} (listed above).` : ''}` +
+      `${refusalsWithoutQuestion > 0 ? ` ${refusalsWithoutQuestion} logged refusal${refusalsWithoutQuestion === 1 ? '' : 's'} without question text (no consent) not imported.` : ''}\n`,
   );
   return 0;
 }

@@ -31,6 +31,14 @@ export interface Article {
   readonly headline: string;
   /** "SUMY, Ukraine", when the first body paragraph opens with a dateline. */
   readonly dateline: string | undefined;
+  /**
+   * When the article was published, for "newest first": the date printed on the captured page
+   * (`2025-06-20`), else the corpus file's modification time (an ISO 8601 instant); see `publishedFrom`.
+   * Undefined for an article parsed from memory without a file.
+   */
+  readonly published?: string;
+  /** Where `published` came from: `page` (a date line on the captured page) or `file` (the file's mtime). */
+  readonly publishedFrom?: 'page' | 'file';
   /** Authors named in the page's byline or author bios. */
   readonly authors: readonly string[];
   /** "X and Y contributed reporting ..." lines. */
@@ -48,6 +56,9 @@ export interface ArticleSummary {
   readonly slug: string;
   readonly headline: string;
   readonly dateline: string | undefined;
+  /** See `Article.published`; null when unknown. */
+  readonly published: string | null;
+  readonly publishedFrom: 'page' | 'file' | null;
   readonly authors: readonly string[];
   readonly paragraphCount: number;
 }
@@ -57,7 +68,18 @@ export function summarizeArticle(article: Article): ArticleSummary {
     slug: article.slug,
     headline: article.headline,
     dateline: article.dateline,
+    published: article.published ?? null,
+    publishedFrom: article.publishedFrom ?? null,
     authors: article.authors,
     paragraphCount: article.paragraphs.length,
   };
+}
+
+/**
+ * Articles newest first: by `published` (a page date counts as the start of its day), then by slug, so
+ * the order never depends on how the directory happened to list the files. Undated articles come last.
+ */
+export function newestFirst(articles: readonly Article[]): Article[] {
+  const time = (a: Article): number => (a.published === undefined ? Number.NEGATIVE_INFINITY : Date.parse(a.published));
+  return [...articles].sort((a, b) => time(b) - time(a) || (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0));
 }

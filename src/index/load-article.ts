@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { IngestError } from '../errors.js';
 import type { Article } from './article.js';
@@ -26,12 +26,15 @@ export function slugForFile(file: string): string {
 export async function loadArticle(file: string): Promise<Article> {
   const slug = slugForFile(file);
   let bytes: Buffer;
+  let modified: Date;
   try {
-    bytes = await readFile(file);
+    [bytes, modified] = await Promise.all([readFile(file), stat(file).then((info) => info.mtime)]);
   } catch (cause) {
     throw new IngestError('INGEST_UNREADABLE', `${file}: cannot read the file (${(cause as Error).message})`, { cause });
   }
-  return parseArticleBytes(bytes, file, slug);
+  const article = parseArticleBytes(bytes, file, slug);
+  // No date on the page: the file's modification time is the best "published" there is.
+  return article.published === undefined ? { ...article, published: modified.toISOString(), publishedFrom: 'file' } : article;
 }
 
 /** The pure half of `loadArticle`, for sources that are already in memory. */

@@ -15,6 +15,8 @@ import type { Article, Paragraph } from './article.js';
 export interface ParsedPage {
   readonly headline: string | undefined;
   readonly dateline: string | undefined;
+  /** The publication date printed on the page ("June 20, 2025", "Updated June 20, 2025 at 5:00 AM ET"), as `2025-06-20`. */
+  readonly published: string | undefined;
   readonly authors: string[];
   readonly credits: string[];
   readonly sections: string[];
@@ -45,6 +47,14 @@ const CREDIT_LINE =
 const CONTRIBUTOR_LINE = /\bcontributed (?:reporting|to this (?:report|story))\b/i;
 /** "SUMY, Ukraine — During ..." */
 const DATELINE = /^([A-Z][A-Z.'’ -]+(?:,\s+[A-Z][\p{L}.'’ -]+)?)\s+[—–]\s+/u;
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+/**
+ * A line that only gives the publication date, as news pages print it: "June 20, 2025", "Jun. 20, 2025",
+ * "Updated June 20, 2025 at 5:00 AM ET", "Published June 20, 20255:00 AM ET" (time glued on by the
+ * capture), "2025-06-20". Never article content, so it is read as metadata and dropped like chrome.
+ */
+const DATE_LINE =
+  /^(?:(?:updated|published|posted)\s+)?(?:(?:(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(\d{1,2}),\s+(\d{4}))|(\d{4})-(\d{2})-(\d{2}))(?:\s*(?:at\s+)?\d{1,2}:\d{2}\s*(?:[ap]\.?m\.?)?(?:\s+[a-z]{2,4})?)?$/i;
 const BIO_LINE = /^([A-Z][\p{L}'’-]+(?:\s+[A-Z][\p{L}'’-]+){1,3})\s+(?:is|was)\s+(?:a|an|the|NPR's)\b/u;
 const BARE_NAME_LINE = /^[A-Z][\p{L}'’-]+(?:\s+[A-Z][\p{L}'’-]+){1,3}$/u;
 const SENTENCE_END = /[.!?:;,…]$/;
@@ -79,7 +89,19 @@ function splitBlocks(lines: Line[]): Line[][] {
 }
 
 function isChrome(text: string): boolean {
-  return CHROME_LINE_PATTERNS.some((pattern) => pattern.test(text));
+  return CHROME_LINE_PATTERNS.some((pattern) => pattern.test(text)) || DATE_LINE.test(text);
+}
+
+/** `2025-06-20` from a date line, or undefined when it names no real day. */
+function parseDateLine(text: string): string | undefined {
+  const match = DATE_LINE.exec(text);
+  if (match === null) return undefined;
+  const month = match[1] === undefined ? Number(match[5]) : MONTHS.indexOf(match[1].toLowerCase()) + 1;
+  const day = Number(match[2] ?? match[6]);
+  const year = Number(match[3] ?? match[4]);
+  const date = new Date(Date.UTC(year, month - 1, day));
+  if (date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return undefined;
+  return date.toISOString().slice(0, 10);
 }
 
 function wordCount(text: string): number {
@@ -96,6 +118,7 @@ export function parseCapturedPage(source: string, slug: string): ParsedPage {
   const result: ParsedPage = {
     headline: undefined,
     dateline: undefined,
+    published: undefined,
     authors: [],
     credits: [],
     sections: [],
@@ -103,6 +126,7 @@ export function parseCapturedPage(source: string, slug: string): ParsedPage {
   };
   let headline: string | undefined;
   let dateline: string | undefined;
+  let published: string | undefined;
   let section: string | undefined;
   let afterCopyright = false;
 
@@ -123,12 +147,13 @@ export function parseCapturedPage(source: string, slug: string): ParsedPage {
   };
 
   for (const block of blocks) {
+    if (!afterCopyright) for (const line of block) published ??= parseDateLine(line.text);
     const lines = block.filter((line) => !isChrome(line.text));
     if (lines.length === 0) continue;
 
     if (headline === undefined) {
       // Chrome blocks before the headline (station names, player labels) mix chrome lines with short labels.
-      if (lines.length !== block.length) continue;
+      if (lines.length !== block.length && !block.every((line) => DATE_LINE.test(line.text) || lines.includes(line))) continue;
       const first = lines[0]!;
       if (lines.length > 1 || wordCount(first.text) < 4 || COPYRIGHT_LINE.test(first.text)) continue;
       headline = first.text;
@@ -180,7 +205,7 @@ export function parseCapturedPage(source: string, slug: string): ParsedPage {
     }
   }
 
-  return { ...result, headline, dateline };
+  return { ...result, headline, dateline, published };
 }
 
 function collectAuthors(lines: readonly Line[], authors: string[]): void {
@@ -196,6 +221,7 @@ export function toArticle(parsed: ParsedPage, facts: { slug: string; source: str
     slug: facts.slug,
     headline: parsed.headline ?? facts.slug,
     dateline: parsed.dateline,
+    ...(parsed.published === undefined ? {} : { published: parsed.published, publishedFrom: 'page' as const }),
     authors: parsed.authors,
     credits: parsed.credits,
     sections: parsed.sections,

@@ -67,16 +67,12 @@ export function renderSourceList(
   const list = h('div', { class: 'sources', role: 'group', 'aria-label': title }, h('span', { class: 'label' }, title));
   for (const item of items) {
     const excerpt = 'quote' in item ? item.quote : item.text;
+    // The visible text is the accessible name (WCAG 2.5.3, label in name); the title says what it does.
     const button = h(
       'button',
-      {
-        type: 'button',
-        class: 'source',
-        'data-paragraph': String(item.paragraph),
-        'aria-label': `Show paragraph ${item.paragraph}: ${shorten(excerpt, 80)}`,
-      },
-      h('span', { class: 'chip', 'aria-hidden': 'true' }, `¶${item.paragraph}`),
-      h('span', { class: 'quote' }, `“${shorten(excerpt, 140)}”`),
+      { type: 'button', class: 'source', 'data-paragraph': String(item.paragraph), title: `Show paragraph ${item.paragraph}` },
+      h('span', { class: 'chip' }, `¶${item.paragraph}`),
+      h('span', { class: 'quote' }, ` “${shorten(excerpt, 140)}”`),
     );
     button.addEventListener('click', () => onCite(item, button));
     list.appendChild(button);

@@ -175,7 +175,9 @@ describe('chat widget in Chromium', () => {
       await page.keyboard.type('Who is Vlad?');
       await page.keyboard.press('Enter');
       await page.locator('.msg.bot[aria-busy="false"]').waitFor();
-      expect(await page.locator('[role="log"]').getAttribute('aria-live')).toBe('polite');
+      // The log is not live (streamed words would be read one by one); a polite status region says each answer.
+      expect(await page.locator('[role="log"]').getAttribute('aria-live')).toBe('off');
+      expect(await page.locator('.visually-hidden[role="status"]').getAttribute('aria-live')).toBe('polite');
       await page.keyboard.press('Escape');
       expect(await page.locator('.panel').isHidden()).toBe(true);
       expect(await inWidget(page, (root) => root.activeElement?.className)).toBe('launcher');

@@ -1,8 +1,10 @@
 import { WebSocket } from 'ws';
 import { loadConfig, type ServerConfig } from '../../src/config.js';
+import type { Answer } from '../../src/chat/answer-types.js';
 import type { Engine } from '../../src/chat/engine-types.js';
 import { createChatServer, type ChatServer } from '../../src/chat/server/create-chat-server.js';
 import type { HttpRoute } from '../../src/chat/server/http-route.js';
+import type { FeedbackStore } from '../../src/feedback/feedback-store.js';
 import type { ServerMessage } from '../../src/chat/server/ws-protocol.js';
 import { createMemoryLogger, type Logger } from '../../src/logger.js';
 
@@ -12,6 +14,10 @@ export interface StartChatServerOptions {
   readonly config?: Partial<ServerConfig>;
   readonly routes?: readonly HttpRoute[];
   readonly maxQuestionChars?: number;
+  /** Where readers' feedback goes; default: none (feedback frames get FEEDBACK_UNAVAILABLE). */
+  readonly feedback?: FeedbackStore;
+  /** Passed to the article page route. */
+  readonly defaultArticle?: string;
 }
 
 export interface TestChatServer extends ChatServer {
@@ -33,6 +39,8 @@ export async function startChatServer(options: StartChatServerOptions): Promise<
     logger,
     ...(options.routes === undefined ? {} : { routes: options.routes }),
     ...(options.maxQuestionChars === undefined ? {} : { maxQuestionChars: options.maxQuestionChars }),
+    ...(options.feedback === undefined ? {} : { feedback: options.feedback }),
+    ...(options.defaultArticle === undefined ? {} : { defaultArticle: options.defaultArticle }),
   });
   return {
     url: server.url,
@@ -124,25 +132,28 @@ export interface SlowEngine extends Engine {
  */
 export function slowEngine(engine: Engine, delayMs: number): SlowEngine {
   const aborted: string[] = [];
+  /** Replays the real answer's deltas one every `delayMs`, honouring the abort signal. */
+  const replay = async (label: string, run: (onDelta: (text: string) => void) => Promise<Answer>, options: { onDelta?: (text: string) => void; signal?: AbortSignal }): Promise<Answer> => {
+    const deltas: string[] = [];
+    const answer = await run((text) => deltas.push(text));
+    for (const delta of deltas) {
+      await sleep(delayMs);
+      if (options.signal?.aborted) {
+        aborted.push(label);
+        throw options.signal.reason;
+      }
+      options.onDelta?.(delta);
+    }
+    return answer;
+  };
   return {
     aborted,
     articles: engine.articles,
     article: (slug) => engine.article(slug),
     retrieve: (query, options) => engine.retrieve(query, options),
     close: async () => {},
-    async ask(question, options = {}) {
-      const deltas: string[] = [];
-      const answer = await engine.ask(question, { ...options, onDelta: (text) => deltas.push(text) });
-      for (const delta of deltas) {
-        await sleep(delayMs);
-        if (options.signal?.aborted) {
-          aborted.push(question);
-          throw options.signal.reason;
-        }
-        options.onDelta?.(delta);
-      }
-      return answer;
-    },
+    ask: (question, options = {}) => replay(question, (onDelta) => engine.ask(question, { ...options, onDelta }), options),
+    summarize: (options) => replay(`summary of ${options.article}`, (onDelta) => engine.summarize({ ...options, onDelta }), options),
   };
 }
 

@@ -69,8 +69,44 @@ describe('parseClientMessage', () => {
       id: 'q1',
       question: 'Who?',
       article: undefined,
+      shareQuestion: false,
     });
+    expect(parseClientMessage('{"type":"ask","id":"q2","question":"Who?","shareQuestion":true}', limits)).toMatchObject({ shareQuestion: true });
+    expect(parseClientMessage('{"type":"ask","id":"q3","question":"Who?","shareQuestion":"yes"}', limits)).toMatchObject({ shareQuestion: false });
     expect(parseClientMessage('{"type":"reset"}', limits)).toEqual({ type: 'reset' });
+  });
+
+  it('returns validated summarize and feedback frames', () => {
+    expect(parseClientMessage('{"type":"summarize","id":"s1","article":"nk"}', limits)).toEqual({ type: 'summarize', id: 's1', article: 'nk' });
+    expect(parseClientMessage('{"type":"summarize","id":"s2"}', limits)).toEqual({ type: 'summarize', id: 's2', article: undefined });
+    expect(parseClientMessage('{"type":"feedback","id":"q1","rating":"up"}', limits)).toEqual({ type: 'feedback', id: 'q1', rating: 'up', paragraph: undefined });
+    expect(parseClientMessage('{"type":"feedback","id":"q1","rating":"wrong_source","paragraph":12}', limits)).toEqual({
+      type: 'feedback',
+      id: 'q1',
+      rating: 'wrong_source',
+      paragraph: 12,
+    });
+  });
+
+  it.each([
+    ['{"type":"summarize","id":"s1","article":7}', 'PROTOCOL_BAD_ARTICLE'],
+    ['{"type":"summarize"}', 'PROTOCOL_BAD_ID'],
+    ['{"type":"feedback","id":"q1"}', 'PROTOCOL_BAD_RATING'],
+    ['{"type":"feedback","id":"q1","rating":"love"}', 'PROTOCOL_BAD_RATING'],
+    ['{"type":"feedback","id":"q1","rating":"wrong_source","paragraph":1.5}', 'PROTOCOL_BAD_PARAGRAPH'],
+    ['{"type":"feedback","id":"q1","rating":"wrong_source","paragraph":0}', 'PROTOCOL_BAD_PARAGRAPH'],
+    ['{"type":"feedback","id":"q1","rating":"wrong_source","paragraph":"12"}', 'PROTOCOL_BAD_PARAGRAPH'],
+    ['{"type":"feedback","id":"q1","rating":"down","paragraph":12}', 'PROTOCOL_BAD_PARAGRAPH'],
+  ])('refuses %s with %s, keeping the frame id', (frame, code) => {
+    let error: unknown;
+    try {
+      parseClientMessage(frame, limits);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ProtocolError);
+    expect((error as ProtocolError).code).toBe(code);
+    if (code !== 'PROTOCOL_BAD_ID') expect((error as ProtocolError).id).toBe(JSON.parse(frame).id);
   });
 
   it('throws ProtocolError carrying the frame id for a question over the limit', () => {

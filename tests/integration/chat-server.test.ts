@@ -5,6 +5,7 @@ import type { AskOptions, Engine } from '../../src/chat/engine-types.js';
 import { createDeferredRoute } from '../../src/chat/server/deferred-route.js';
 import type { HttpRoute } from '../../src/chat/server/http-route.js';
 import type { AnswerMessage, DeltaMessage, ErrorMessage, ServerMessage } from '../../src/chat/server/ws-protocol.js';
+import { isBareQuoteFragment, STARTER_MIN_CONFIDENCE } from '../../src/chat/server/suggest-starter-questions.js';
 import { ARTICLE_SLUG, createTestEngine, type TestEngine } from '../helpers/create-test-engine.js';
 import { connectClient, startChatServer, type TestChatServer } from '../helpers/start-chat-server.js';
 
@@ -93,7 +94,8 @@ describe('createChatServer', () => {
       expect(html).toContain('<h1>North Koreans fighting for Russia against Ukraine have grown skilled in drone warfare</h1>');
       expect(html).toContain('<h2>Early deployments</h2>');
       expect(html).toContain('<h2>&quot;We hoped he would survive&quot;</h2>');
-      expect(html).toMatch(/<p class="para" id="p12"><a class="pnum" href="#p12" data-cite-skip[^>]*>¶12<\/a>Ukraine&#39;s military intelligence chief/);
+      expect(response.url).toBe(`${server.url}/articles/${ARTICLE_SLUG}`);
+      expect(html).toMatch(/<p class="para" id="p12"><a class="pnum" href="\/articles\/nk-troops-drone-warfare#p12" data-cite-skip[^>]*>¶12<\/a>Ukraine&#39;s military intelligence chief/);
       expect(html).toMatch(/<figure class="photo" id="p1">.*¶1<\/a>Ukraine&#39;s special forces.*Anton Shtuka for NPR/);
       expect(html).toContain('<article class="story" data-article="nk-troops-drone-warfare">');
       expect(html).toContain('<script src="/widget.js" data-article="nk-troops-drone-warfare" defer></script>');
@@ -113,7 +115,12 @@ describe('createChatServer', () => {
       const starters = list.articles[0]?.starterQuestions ?? [];
       expect(starters.length).toBeGreaterThanOrEqual(2);
       for (const question of starters) {
-        expect((await testEngine.engine.ask(question, { article: ARTICLE_SLUG })).grounded).toBe(true);
+        const answer = await testEngine.engine.ask(question, { article: ARTICLE_SLUG });
+        expect(answer.grounded).toBe(true);
+        expect(answer.confidence).toBeGreaterThanOrEqual(STARTER_MIN_CONFIDENCE);
+        expect(isBareQuoteFragment(answer)).toBe(false);
+        // Chosen from questions the engine answers, not built from the section headings.
+        expect(testEngine.engine.article(ARTICLE_SLUG)?.sections.some((heading) => question.includes(heading.toLowerCase()))).toBe(false);
       }
 
       const response = await fetch(`${server.url}/api/articles/${ARTICLE_SLUG}/paragraphs`);

@@ -153,4 +153,29 @@ describe('npm run eval (runCli with the real engine)', () => {
     expect(again.stderr).toContain('EVAL_DRAFT_EXISTS');
     expect((await run(['import-feedback', '--input', log, '--out', out, '--force'])).code).toBe(0);
   });
+
+  it('imports the good lines of a log with a torn line, and names the line it skipped (issue 11 item 6)', async () => {
+    const log = path.join(dir, 'torn.jsonl');
+    const out = path.join(dir, 'drafts', 'torn-draft.jsonl');
+    await writeFile(
+      log,
+      [
+        '{"ts":"t1","channel":"widget","kind":"helpful","question":"How old is Maksym?","article":"nk-troops-drone-warfare","cited":["p54"],"answer":{"grounded":true,"text":"22 [¶54]"}}',
+        // Two writers' lines run together, as the old appendFile left them.
+        '{"ts":"t2","channel":"widget","kind":"helpful","question":"Who is Vl{"ts":"t3","kind":"helpful"}',
+        '{"ts":"t4","channel":"widget","kind":"wrong_paragraph","question":"Who is Bulat?","article":"nk-troops-drone-warfare","cited":["p39"],"expected":["p37"],"answer":{"grounded":true,"text":"He died [¶39]"}}',
+        '{"ts":"t5","channel":"widget","kind":"refused","article":"nk-troops-drone-warfare","cited":[],"answer":{"grounded":false,"text":null}}',
+      ].join('\n'),
+    );
+    const { code, stdout } = await run(['import-feedback', '--input', log, '--out', out]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^skipped .*torn\.jsonl:2: not valid JSON/m);
+    expect(stdout).toContain('Wrote 2 draft cases from 2 feedback lines');
+    expect(stdout).toContain('Skipped 1 broken line (listed above).');
+    expect(stdout).toContain('1 logged refusal without question text (no consent) not imported.');
+    const cases = (await readFile(out, 'utf8')).trim().split('\n').slice(1).map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(cases[0]).toMatchObject({ id: 'fb-how-old-is-maksym', turns: [{ expect: { paragraphs: [54] } }] });
+    expect(cases[1]).toMatchObject({ id: 'fb-who-is-bulat', turns: [{ expect: { paragraphs: [37] } }] });
+    expect(cases[1]?.review).toContain('a reader marked the citation of ¶39 as wrong and named ¶37 instead');
+  });
 });

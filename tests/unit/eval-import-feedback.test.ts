@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EvalError } from '../../src/errors.js';
-import { buildFeedbackDraft, parseFeedbackLog } from '../../src/eval/import-feedback.js';
+import { buildFeedbackDraft, parseFeedbackLog, readFeedbackLog } from '../../src/eval/import-feedback.js';
 import { parseSuite } from '../../src/eval/parse-suite.js';
 
 const LOG = 'data/feedback.jsonl';
@@ -43,7 +43,7 @@ describe('parseFeedbackLog', () => {
     const messages = (error as EvalError).message.split('\n');
     expect(messages).toHaveLength(3);
     expect(messages[0]).toMatch(/^data\/feedback\.jsonl:2: not valid JSON/);
-    expect(messages[1]).toBe('data/feedback.jsonl:3: "kind" must be helpful, wrong_citation (or wrong_paragraph) or not_in_article, got "meh"');
+    expect(messages[1]).toBe('data/feedback.jsonl:3: "kind" must be helpful, unhelpful, wrong_citation (or wrong_paragraph), not_in_article or refused, got "meh"');
     expect(messages[2]).toBe('data/feedback.jsonl:4: "cited" must be an array of paragraph numbers (12) or ids ("p12")');
   });
 });
@@ -82,5 +82,51 @@ describe('buildFeedbackDraft', () => {
     const suite = parseSuite(reviewed, 'evals/drafts/feedback-draft.jsonl');
     expect(suite.name).toBe('feedback-draft');
     expect(suite.cases.map((c) => c.id)).toEqual(['fb-how-many-north-korean-soldiers-were', 'fb-what-is-vlad-s-surname', 'fb-who-won-the-world-cup']);
+  });
+});
+
+describe('readFeedbackLog', () => {
+  it('skips broken lines with their file:line and keeps every good one', () => {
+    const text = [lines[0], '{"ts":"t","kind":"helpful","question":"cut off mid-wri', lines[2], '[1,2]', '{"kind":"meh","question":"q"}'].join('\n');
+    const { entries, skipped, refusalsWithoutQuestion } = readFeedbackLog(text, LOG);
+    expect(entries.map((e) => e.line)).toEqual([1, 3]);
+    expect(skipped.map((s) => s.line)).toEqual([2, 4, 5]);
+    expect(skipped[0]?.problem).toMatch(/^data\/feedback\.jsonl:2: not valid JSON/);
+    expect(skipped[1]?.problem).toBe('data/feedback.jsonl:4: expected a JSON object');
+    expect(refusalsWithoutQuestion).toBe(0);
+  });
+
+  it('reads the widget shapes: thumbs down, a wrong source with the picked ¶, refusals with and without question text', () => {
+    const widget = [
+      '{"ts":"w1","channel":"widget","kind":"unhelpful","question":"Who is Vlad?","article":"nk","cited":["p13"],"answer":{"grounded":true,"text":"Vlad, 31 [¶13]"}}',
+      '{"ts":"w2","channel":"widget","kind":"wrong_paragraph","question":"Who is Bulat?","article":"nk","cited":["p39"],"expected":["p37"],"answer":{"grounded":true,"text":null}}',
+      '{"ts":"w3","channel":"widget","kind":"refused","question":"What is Vlad\'s surname?","article":"nk","cited":[],"answer":{"grounded":false,"text":null}}',
+      '{"ts":"w4","channel":"widget","kind":"refused","article":"nk","cited":[],"answer":{"grounded":false,"text":null}}',
+      '{"ts":"w5","channel":"widget","kind":"helpful","question":"What is Vlad\'s surname?","article":"nk","cited":[],"answer":{"grounded":false,"text":null}}',
+    ].join('\n');
+    const { entries, skipped, refusalsWithoutQuestion } = readFeedbackLog(widget, LOG);
+    expect(skipped).toEqual([]);
+    expect(refusalsWithoutQuestion).toBe(1);
+    expect(entries.map((e) => [e.kind, e.channel, e.expected])).toEqual([
+      ['unhelpful', 'widget', []],
+      ['wrong_citation', 'widget', [37]],
+      ['refused', 'widget', []],
+      ['helpful', 'widget', []],
+    ]);
+    const draft = buildFeedbackDraft(entries, { source: LOG, createdAt: 'now' });
+    const cases = draft.text.trim().split('\n').slice(1).map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(cases[0]?.review).toContain('a reader marked the answer citing ¶13 as unhelpful');
+    expect(cases[1]).toMatchObject({ turns: [{ expect: { paragraphs: [37] } }] });
+    // A logged refusal that a reader then rated as a right refusal: unanswerable, no review needed.
+    expect(cases[2]).toMatchObject({ turns: [{ question: "What is Vlad's surname?", expect: { unanswerable: true } }] });
+    expect(cases[2]?.review).toBeUndefined();
+  });
+
+  it('sends a refusal nobody rated to review', () => {
+    const only = '{"ts":"w3","channel":"widget","kind":"refused","question":"Where was Vlad born?","article":"nk","cited":[],"answer":{"grounded":false,"text":null}}';
+    const draft = buildFeedbackDraft(readFeedbackLog(only, LOG).entries, { source: LOG, createdAt: 'now' });
+    const only1 = JSON.parse(draft.text.trim().split('\n')[1]!) as Record<string, unknown>;
+    expect(only1.review).toMatch(/^the engine said the article doesn't say \(refused, 1x\)/);
+    expect(draft.review).toBe(1);
   });
 });

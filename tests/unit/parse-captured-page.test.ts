@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -82,6 +82,50 @@ describe('loadArticle', () => {
       expect(article.paragraphs.map((p) => p.kind)).toEqual([
         'caption', 'paragraph', 'paragraph', 'paragraph', 'paragraph', 'paragraph', 'paragraph',
       ]);
+    });
+  });
+
+  describe('publication date', () => {
+    let dir: string;
+    beforeAll(async () => {
+      dir = await mkdtemp(path.join(os.tmpdir(), 'nqa-dated-'));
+    });
+    afterAll(async () => {
+      await rm(dir, { recursive: true, force: true });
+    });
+
+    it.each([
+      ['June 20, 2025', '2025-06-20'],
+      ['June 20, 20255:00 AM ET', '2025-06-20'],
+      ['Updated Jun. 3, 2025 at 5:00 a.m. ET', '2025-06-03'],
+      ['Published September 9, 2024', '2024-09-09'],
+      ['2026-03-11', '2026-03-11'],
+    ])('reads "%s" on the page as %s, and keeps it out of the text and the numbering', async (line, date) => {
+      const fixture = await readFile(FIXTURE, 'utf8');
+      const file = path.join(dir, 'dated.txt');
+      await writeFile(file, fixture.replace('City council approves new flood barrier after record spring rains\n', `City council approves new flood barrier after record spring rains\n\n${line}\n`));
+      const article = await loadArticle(file);
+      const plain = await loadArticle(FIXTURE);
+      expect(article.published).toBe(date);
+      expect(article.publishedFrom).toBe('page');
+      expect(article.sections).toEqual(plain.sections);
+      expect(article.paragraphs.map((p) => p.text).some((t) => t.includes(line))).toBe(false);
+    });
+
+    it('falls back to the file\'s modification time when the page prints no date', async () => {
+      const file = path.join(dir, 'undated.txt');
+      await writeFile(file, await readFile(FIXTURE, 'utf8'));
+      const when = new Date('2024-02-03T04:05:06.000Z');
+      await utimes(file, when, when);
+      const article = await loadArticle(file);
+      expect(article).toMatchObject({ published: '2024-02-03T04:05:06.000Z', publishedFrom: 'file' });
+    });
+
+    it('does not take an impossible day for a date', async () => {
+      const fixture = await readFile(FIXTURE, 'utf8');
+      const file = path.join(dir, 'odd.txt');
+      await writeFile(file, fixture.replace('Paying for it\n', 'Paying for it\n\nFebruary 30, 2025\n'));
+      expect((await loadArticle(file)).publishedFrom).toBe('file');
     });
   });
 

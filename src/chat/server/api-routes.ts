@@ -17,8 +17,8 @@ const API_HEADERS = { 'access-control-allow-origin': '*', 'cache-control': 'no-c
 const PARAGRAPHS_PATH = /^\/api\/articles\/([a-z0-9_-]{1,200})\/paragraphs$/;
 
 /**
- * `GET /api/articles`: `{articles: [{slug, headline, dateline, authors, paragraphCount, sections,
- * starterQuestions}], maxQuestionChars}`.
+ * `GET /api/articles`: `{articles: [{slug, headline, dateline, published, publishedFrom, authors,
+ * paragraphCount, url, sections, starterQuestions}], maxQuestionChars}`, in corpus order.
  * `GET /api/articles/:slug/paragraphs`: `{article: {slug, headline, ...}, paragraphs: [{id, number,
  * kind, section, text, credit?}]}`; 404 `ARTICLE_NOT_FOUND` for an unknown slug.
  * Both answer 503 `NOT_READY` while the index loads. Starter questions are computed once per article.
@@ -57,6 +57,7 @@ export function createApiRoutes(options: ApiRoutesOptions): HttpRoute {
       const articles = await Promise.all(
         engine.articles.map(async (article) => ({
           ...summarizeArticle(article),
+          url: `/articles/${article.slug}`,
           sections: article.sections,
           starterQuestions: await startersFor(engine, article),
         })),

@@ -5,7 +5,8 @@ import type { ConversationTurn } from '../answer-types.js';
 import type { Engine } from '../engine-types.js';
 import type { RateLimiter } from './rate-limiter.js';
 import { toWireError } from './to-wire-error.js';
-import { parseClientMessage, type AskMessage, type ServerMessage } from './ws-protocol.js';
+import type { WidgetFeedback } from './widget-feedback.js';
+import { parseClientMessage, type AskMessage, type FeedbackMessage, type ServerMessage, type SummarizeMessage } from './ws-protocol.js';
 
 export interface ChatConnectionOptions {
   readonly socket: WebSocket;
@@ -29,7 +30,12 @@ export interface ChatConnectionOptions {
   /** Earlier turns kept for follow-ups; 0 keeps none. */
   readonly maxHistoryTurns: number;
   readonly logger: Logger;
+  /** Records readers' ratings and logs refusals; without it, `feedback` frames get `FEEDBACK_UNAVAILABLE`. */
+  readonly feedback?: WidgetFeedback;
 }
+
+/** What a `summarize` frame is answered as in the conversation (and in feedback records). */
+const SUMMARY_QUESTION = 'Summarize this story';
 
 export interface ChatConnection {
   /** Resolves once nothing is queued or in flight. */
@@ -89,7 +95,7 @@ export function handleChatConnection(options: ChatConnectionOptions): ChatConnec
     ipLimiter.take(ip);
   }
 
-  function accept(message: AskMessage): void {
+  function accept(message: AskMessage | SummarizeMessage): void {
     if (draining) {
       throw new ProtocolError(
         'SERVER_SHUTTING_DOWN',
@@ -108,7 +114,7 @@ export function handleChatConnection(options: ChatConnectionOptions): ChatConnec
     enqueue(() => answer(message));
   }
 
-  async function answer(message: AskMessage): Promise<void> {
+  async function answer(message: AskMessage | SummarizeMessage): Promise<void> {
     if (closed) return;
     const engine = options.getEngine();
     if (engine === undefined) {
@@ -125,23 +131,28 @@ export function handleChatConnection(options: ChatConnectionOptions): ChatConnec
     const started = Date.now();
     let deltasSent = 0;
     let deltasSkipped = 0;
+    const question = message.type === 'ask' ? message.question : SUMMARY_QUESTION;
     try {
-      const result = await engine.ask(message.question, {
-        history,
-        article: message.article,
-        ...(options.answerer === undefined ? {} : { answerer: options.answerer }),
-        signal: controller.signal,
-        onDelta: (text) => {
-          // Once a slow reader's buffer passes the cap, the rest of this answer's deltas are dropped
-          // (never resumed, so the client never sees a gap); the final answer carries the whole text.
-          if (deltasSkipped > 0 || socket.bufferedAmount > options.maxBufferedBytes) {
-            deltasSkipped += 1;
-            return;
-          }
-          deltasSent += 1;
-          send({ type: 'delta', id: message.id, text });
-        },
-      });
+      const onDelta = (text: string): void => {
+        // Once a slow reader's buffer passes the cap, the rest of this answer's deltas are dropped
+        // (never resumed, so the client never sees a gap); the final answer carries the whole text.
+        if (deltasSkipped > 0 || socket.bufferedAmount > options.maxBufferedBytes) {
+          deltasSkipped += 1;
+          return;
+        }
+        deltasSent += 1;
+        send({ type: 'delta', id: message.id, text });
+      };
+      const result =
+        message.type === 'summarize'
+          ? await engine.summarize({ article: summaryArticle(engine, message), signal: controller.signal, onDelta })
+          : await engine.ask(message.question, {
+              history,
+              article: message.article,
+              ...(options.answerer === undefined ? {} : { answerer: options.answerer }),
+              signal: controller.signal,
+              onDelta,
+            });
       if (controller.signal.aborted) throw controller.signal.reason;
       send({
         type: 'answer',
@@ -152,13 +163,20 @@ export function handleChatConnection(options: ChatConnectionOptions): ChatConnec
         citations: result.citations,
         ...(result.related.length > 0 ? { related: result.related } : {}),
       });
+      options.feedback?.answered({
+        id: message.id,
+        question,
+        article: message.article,
+        answer: result,
+        shareQuestion: message.type === 'ask' && message.shareQuestion,
+      });
       if (options.maxHistoryTurns > 0) {
-        history = [...history, { question: message.question, answer: result }].slice(-options.maxHistoryTurns);
+        history = [...history, { question, answer: result }].slice(-options.maxHistoryTurns);
       }
       logger.info('answered', {
         connection,
         id: message.id,
-        chars: message.question.length,
+        chars: question.length,
         ms: Date.now() - started,
         grounded: result.grounded,
         citations: result.citations.length,
@@ -198,9 +216,25 @@ export function handleChatConnection(options: ChatConnectionOptions): ChatConnec
         return;
       }
       id = message.id;
+      if (message.type === 'feedback') {
+        void recordFeedback(message);
+        return;
+      }
       accept(message);
     } catch (error) {
       send(toWireError(error, { id, logger, connection }));
+    }
+  }
+
+  async function recordFeedback(message: FeedbackMessage): Promise<void> {
+    try {
+      if (options.feedback === undefined) {
+        throw new ProtocolError('FEEDBACK_UNAVAILABLE', 'This server does not record feedback', { id: message.id });
+      }
+      await options.feedback.record(message);
+      send({ type: 'feedback', id: message.id, ok: true });
+    } catch (error) {
+      send(toWireError(error, { id: message.id, logger, connection }));
     }
   }
 
@@ -224,6 +258,15 @@ export function handleChatConnection(options: ChatConnectionOptions): ChatConnec
       for (const controller of inFlight) controller.abort(new Error('shutdown grace period over'));
     },
   };
+}
+
+/** The article a `summarize` frame is about: the one named, else the only one of the corpus. */
+function summaryArticle(engine: Engine, message: SummarizeMessage): string {
+  if (message.article !== undefined) return message.article;
+  if (engine.articles.length === 1) return engine.articles[0]!.slug;
+  throw new ProtocolError('PROTOCOL_BAD_ARTICLE', `"article" is required to summarize: this server has ${engine.articles.length} articles`, {
+    id: message.id,
+  });
 }
 
 function rawToString(data: RawData): string {

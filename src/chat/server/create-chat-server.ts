@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { ServerConfig } from '../../config.js';
+import type { FeedbackStore } from '../../feedback/feedback-store.js';
 import type { Logger } from '../../logger.js';
 import type { Engine } from '../engine-types.js';
 import { createApiRoutes } from './api-routes.js';
@@ -17,6 +18,7 @@ import { isOriginAllowed } from './origin-policy.js';
 import { createRateLimiter } from './rate-limiter.js';
 import { rejectUpgrade } from './reject-upgrade.js';
 import { startHeartbeat } from './start-heartbeat.js';
+import { createWidgetFeedback } from './widget-feedback.js';
 import { createWidgetRoute } from './widget-route.js';
 
 export interface ChatServerOptions {
@@ -31,6 +33,13 @@ export interface ChatServerOptions {
   readonly maxQuestionChars?: number;
   /** Which answerer the engine uses for readers' questions; default: the engine's own default (the LLM when configured). */
   readonly answerer?: 'extractive' | 'llm';
+  /**
+   * Where readers' ratings and logged refusals go (the shared feedback log, `FEEDBACK_LOG`). Without it,
+   * `feedback` frames are answered with `FEEDBACK_UNAVAILABLE` and refusals are not logged.
+   */
+  readonly feedback?: FeedbackStore;
+  /** DEFAULT_ARTICLE: where `/` redirects; without it `/` lists the articles (or redirects to the only one). */
+  readonly defaultArticle?: string;
 }
 
 export interface ChatServer {
@@ -72,7 +81,7 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
     createHealthRoute({ health, articleCount: () => readiness.engine?.articles.length ?? 0 }),
     createWidgetRoute({ script: widgetScript }),
     createApiRoutes({ getEngine, maxQuestionChars, logger }),
-    createArticlePageRoute({ getEngine }),
+    createArticlePageRoute({ getEngine, defaultArticle: options.defaultArticle }),
   ];
 
   async function handleRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -146,6 +155,9 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
         maxQueuedQuestions: config.maxQueuedQuestions,
         maxHistoryTurns: config.maxHistoryTurns,
         logger,
+        ...(options.feedback === undefined
+          ? {}
+          : { feedback: createWidgetFeedback({ store: options.feedback, getEngine, logger, connection }) }),
       }),
     );
     logger.info('websocket connected', { connection, open: wss.clients.size });

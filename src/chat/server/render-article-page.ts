@@ -10,7 +10,8 @@ export interface RenderArticlePageOptions {
 
 /**
  * The reader's article page: headline, byline, dateline, sections as `h2`, every paragraph and caption
- * with its anchor (`id="p12"`) and a visible ¶ number, credits, and the chat widget's script tag.
+ * with its anchor (`id="p12"`) and a visible ¶ number linking to `/articles/<slug>#p12`, credits, and the
+ * chat widget's script tag.
  * All article text is HTML-escaped. The article element carries `data-article="<slug>"`, which the
  * widget uses to tell its own paragraphs from another page's `#p12`. Parts that are not citable text
  * (¶ numbers, photo credits) carry `data-cite-skip` so quote highlighting ignores them.
@@ -23,7 +24,7 @@ export function renderArticlePage(article: Article, options: RenderArticlePageOp
       body.push(`<h2>${escapeHtml(paragraph.section)}</h2>`);
     }
     section = paragraph.section;
-    body.push(renderParagraph(paragraph));
+    body.push(renderParagraph(paragraph, article.slug));
   }
   const byline = article.authors.length > 0 ? `<p class="byline">By ${escapeHtml(joinNames(article.authors))}</p>` : '';
   const dateline = article.dateline === undefined ? '' : `<p class="dateline">${escapeHtml(article.dateline)}</p>`;
@@ -52,7 +53,7 @@ ${dateline}
 ${body.join('\n')}
 ${credits === '' ? '' : `<footer class="credits">\n${credits}\n</footer>`}
 </article>
-${others === '' ? '' : `<nav class="more" aria-label="More articles"><h2>More articles</h2><ul>${others}</ul></nav>`}
+${others === '' ? '' : `<nav class="more" aria-label="More articles"><h2>More articles</h2><ul>${others}</ul><p><a href="/articles">All articles</a></p></nav>`}
 </main>
 <script src="${escapeHtml(options.widgetSrc)}" data-article="${escapeHtml(article.slug)}" defer></script>
 </body>
@@ -60,9 +61,10 @@ ${others === '' ? '' : `<nav class="more" aria-label="More articles"><h2>More ar
 `;
 }
 
-function renderParagraph(paragraph: Paragraph): string {
+function renderParagraph(paragraph: Paragraph, slug: string): string {
   const id = escapeHtml(paragraph.id);
-  const number = `<a class="pnum" href="#${id}" data-cite-skip aria-label="Paragraph ${paragraph.number}">¶${paragraph.number}</a>`;
+  // The link names the article, so a copied ¶ link keeps working however the page was reached.
+  const number = `<a class="pnum" href="/articles/${escapeHtml(slug)}#${id}" data-cite-skip aria-label="Paragraph ${paragraph.number}">¶${paragraph.number}</a>`;
   if (paragraph.kind === 'caption') {
     const credit =
       paragraph.credit === undefined ? '' : ` <span class="credit" data-cite-skip>${escapeHtml(paragraph.credit)}</span>`;
@@ -88,11 +90,11 @@ h2 { font: 700 1.3rem/1.3 system-ui, -apple-system, "Segoe UI", Roboto, sans-ser
 .dateline { font: 0.85rem/1.4 system-ui, sans-serif; text-transform: uppercase; letter-spacing: 0.06em; color: var(--muted); margin: 0.25rem 0 0; }
 .hint { font: 0.9rem/1.5 system-ui, sans-serif; color: var(--muted); border-top: 1px solid var(--rule); border-bottom: 1px solid var(--rule); padding: 0.6rem 0; margin: 1.5rem 0 2rem; }
 .para { position: relative; margin: 0 0 1.25rem; scroll-margin-top: 30vh; }
-.pnum { font: 600 0.72rem/1 system-ui, sans-serif; color: #8a8f98; text-decoration: none; margin-right: 0.45rem; vertical-align: 0.15em; }
+.pnum { font: 600 0.75rem/1 system-ui, sans-serif; color: #5f6368; text-decoration: none; margin-right: 0.45rem; vertical-align: 0.15em; }
 .pnum:hover, .pnum:focus-visible { color: var(--accent); text-decoration: underline; }
 @media (min-width: 60rem) { .para > .pnum { position: absolute; left: -3.2rem; width: 2.6rem; text-align: right; top: 0.55em; margin: 0; } }
 .photo { margin: 2rem 0; padding: 0.2rem 0 0.2rem 1rem; border-left: 3px solid #cfd5dd; scroll-margin-top: 30vh; }
-.photo-tag { display: block; font: 700 0.7rem/1.6 system-ui, sans-serif; letter-spacing: 0.1em; text-transform: uppercase; color: #8a8f98; }
+.photo-tag { display: block; font: 700 0.7rem/1.6 system-ui, sans-serif; letter-spacing: 0.1em; text-transform: uppercase; color: #5f6368; }
 figcaption { font: 0.95rem/1.55 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #3c4043; padding-top: 0.6rem; }
 .credit { color: var(--muted); font-size: 0.8rem; text-transform: uppercase; letter-spacing: 0.03em; }
 .credits { font: italic 0.95rem/1.6 Georgia, serif; color: var(--muted); border-top: 1px solid var(--rule); margin-top: 2.5rem; padding-top: 1rem; }

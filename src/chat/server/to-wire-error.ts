@@ -1,4 +1,4 @@
-import { ProtocolError, QuestionError } from '../../errors.js';
+import { FeedbackError, ProtocolError, QuestionError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import type { ErrorMessage } from './ws-protocol.js';
 
@@ -18,6 +18,11 @@ export function toWireError(
   }
   if (error instanceof QuestionError) {
     return { type: 'error', id: context.id, code: error.code, message: error.message };
+  }
+  if (error instanceof FeedbackError) {
+    // The reader's rating was not saved (disk full, lock held too long): logged here, apologised for there.
+    context.logger.error('feedback not saved', { connection: context.connection, id: context.id ?? '-', code: error.code, reason: error.message });
+    return { type: 'error', id: context.id, code: 'FEEDBACK_NOT_SAVED', message: 'Your feedback could not be saved; please try again later.' };
   }
   const err = error instanceof Error ? error : new Error(String(error));
   context.logger.error('answer failed', {

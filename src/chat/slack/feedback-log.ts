@@ -1,5 +1,4 @@
-import { appendFile, mkdir } from 'node:fs/promises';
-import path from 'node:path';
+import { createFeedbackStore, type FeedbackStore, type FeedbackStoreRecord } from '../../feedback/feedback-store.js';
 import type { FeedbackKind } from './parse-slack-request.js';
 
 /**
@@ -27,32 +26,28 @@ export interface FeedbackRecord {
 }
 
 export interface FeedbackLog {
-  /** Appends one JSON line; appends are serialized so lines never interleave. */
+  /**
+   * Appends one JSON line and resolves once it is on disk. Appends are serialized and locked across
+   * processes, so lines never interleave; an oversized record is shortened (see `FeedbackStore.append`).
+   */
   append(record: FeedbackRecord): Promise<void>;
 }
 
 export interface FeedbackLogOptions {
   /** The JSONL file; its directory is created on first write. */
   readonly file: string;
+  /** The longest line written; default 16384 bytes (see `FeedbackStoreOptions.maxRecordBytes`). */
+  readonly maxRecordBytes?: number;
+  /** An existing store to append through (the one the chat server uses for the same file). */
+  readonly store?: FeedbackStore;
 }
 
-/** An append-only JSONL feedback log (one JSON object per line), read by the eval tooling. */
+/** The Slack bot's append-only JSONL feedback log: a typed front for the shared feedback store. */
 export function createFeedbackLog(options: FeedbackLogOptions): FeedbackLog {
-  let tail: Promise<void> = Promise.resolve();
-  let dirReady = false;
+  const store =
+    options.store ??
+    createFeedbackStore({ file: options.file, ...(options.maxRecordBytes === undefined ? {} : { maxRecordBytes: options.maxRecordBytes }) });
   return {
-    append(record) {
-      const line = `${JSON.stringify(record)}\n`;
-      const write = tail.then(async () => {
-        if (!dirReady) {
-          await mkdir(path.dirname(options.file), { recursive: true });
-          dirReady = true;
-        }
-        await appendFile(options.file, line, 'utf8');
-      });
-      // A failed write must not block later ones; the caller still sees its own failure.
-      tail = write.catch(() => undefined);
-      return write;
-    },
+    append: (record) => store.append(record as unknown as FeedbackStoreRecord),
   };
 }
