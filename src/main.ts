@@ -47,7 +47,7 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info('stopping', { signal });
     await server.close();
-    await (await slack?.catch(() => undefined))?.settle();
+    await (await slack?.catch(() => undefined))?.close();
     await (await engine.catch(() => undefined))?.close();
     process.exit(code);
   };

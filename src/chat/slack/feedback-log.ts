@@ -18,6 +18,8 @@ export interface FeedbackRecord {
   readonly article: string;
   /** Cited paragraph ids (`p43`); empty for a refusal. */
   readonly cited: readonly string[];
+  /** `wrong_paragraph` only: the paragraph ids the person named as the right ones, when they named any. */
+  readonly correct?: readonly string[];
   readonly answer: {
     /** False when the bot said the article doesn't say. */
     readonly grounded: boolean;
