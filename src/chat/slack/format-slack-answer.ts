@@ -81,7 +81,7 @@ function createParagraphLinker(options: FormatSlackAnswerOptions): ParagraphLink
 }
 
 /** Headlines in Sources are cut to this many characters. */
-const MAX_HEADLINE_CHARS = 90;
+const MAX_HEADLINE_CHARS = 150;
 
 function articleName(options: FormatSlackAnswerOptions, slug: string): string {
   return shorten(options.headlineOf?.(slug) ?? slug, MAX_HEADLINE_CHARS);
