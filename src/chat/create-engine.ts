@@ -7,11 +7,13 @@ import { openParagraphIndex, type ParagraphIndex } from '../index/paragraph-inde
 import { silentLogger, type Logger } from '../logger.js';
 import { AnswerCache } from './answer-cache.js';
 import type { Answer, RetrievedParagraph } from './answer-types.js';
-import type { Answerer, AskOptions, Engine, RetrieveOptions } from './engine-types.js';
+import type { Answerer, AskOptions, Engine, RetrieveOptions, SummarizeOptions } from './engine-types.js';
 import { createExtractiveAnswerer } from './extractive-answerer.js';
 import { HybridRetriever } from './hybrid-retriever.js';
 import { createQueryEmbedder } from './query-embedder.js';
 import { standaloneQuestion } from './standalone-question.js';
+import { createArticleSummarizer } from './summarize-article.js';
+import { summaryArticle } from './summary-request.js';
 
 /** What an optional LLM answerer is built from: it verifies against the same retriever and falls back to the extractive answerer. */
 export interface AnswererDependencies {
@@ -80,6 +82,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   const llm = options.llmAnswerer?.({ extractive, retriever, embedQuery, logger });
   const slugs = new Set(articles.map((a) => a.slug));
   const answerCache = new AnswerCache({ capacity: options.answerCacheSize ?? 2000 });
+  const summarizeArticle = createArticleSummarizer({ index });
 
   const checkArticle = (article: string | undefined): void => {
     if (article !== undefined && !slugs.has(article)) {
@@ -100,13 +103,29 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     });
   };
 
+  const summarize = async (opts: SummarizeOptions): Promise<Answer> => {
+    checkArticle(opts.article);
+    return summarizeArticle(opts);
+  };
+
   return {
     articles,
     article: (slug) => (slug === undefined ? articles[0] : articles.find((a) => a.slug === slug)),
     retrieve,
+    summarize,
     async ask(question: string, opts: AskOptions = {}): Promise<Answer> {
       const text = validateQuestion(question, maxQuestionChars);
       const history = opts.history ?? [];
+      // "Summarize this story", "What are the key points?": the summary, when it is clear which story.
+      const summaryOf = summaryArticle(text, { article: opts.article, history, articles });
+      if (summaryOf !== undefined) {
+        checkArticle(summaryOf);
+        return summarizeArticle({
+          article: summaryOf,
+          ...(opts.onDelta === undefined ? {} : { onDelta: opts.onDelta }),
+          ...(opts.signal === undefined ? {} : { signal: opts.signal }),
+        });
+      }
       const chosen = opts.answerer ?? options.defaultAnswerer ?? 'extractive';
       const answerer = chosen === 'llm' && llm !== undefined ? llm : extractive;
       const cacheKey =

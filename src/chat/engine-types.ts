@@ -17,6 +17,15 @@ export interface Engine {
    * the concatenation of all deltas equals the final `answer`.
    */
   ask(question: string, options?: AskOptions): Promise<Answer>;
+  /**
+   * "Summarize this story": three to five of the article's own sentences that cover its main facts (LexRank
+   * centrality over the stored sentence vectors, with MMR redundancy control; src/chat/summarize-article.ts),
+   * in article order, each followed by its `[¶N]` marker, each citation's `quote` the verbatim sentence.
+   * `grounded` is true and `answerer` is `summary`. Throws `QuestionError` `QUESTION_UNKNOWN_ARTICLE` for an
+   * unknown slug. `ask` routes typed summary requests ("What are the key points?") here too (see
+   * `isSummaryRequest`).
+   */
+  summarize(options: SummarizeOptions): Promise<Answer>;
   /** The ranked paragraphs a question retrieves (for evals and debugging). */
   retrieve(query: string, options?: RetrieveOptions): Promise<RetrievedParagraph[]>;
   /** Releases worker threads and timers. */
@@ -32,6 +41,13 @@ export interface AskOptions {
   readonly retriever?: RetrieverMode;
   /** Default `extractive`; `llm` needs a configured provider (falls back to extractive). */
   readonly answerer?: 'extractive' | 'llm';
+  readonly onDelta?: (text: string) => void;
+  readonly signal?: AbortSignal;
+}
+
+export interface SummarizeOptions {
+  /** The article's slug. */
+  readonly article: string;
   readonly onDelta?: (text: string) => void;
   readonly signal?: AbortSignal;
 }

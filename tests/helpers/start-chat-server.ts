@@ -1,5 +1,6 @@
 import { WebSocket } from 'ws';
 import { loadConfig, type ServerConfig } from '../../src/config.js';
+import type { Answer } from '../../src/chat/answer-types.js';
 import type { Engine } from '../../src/chat/engine-types.js';
 import { createChatServer, type ChatServer } from '../../src/chat/server/create-chat-server.js';
 import type { HttpRoute } from '../../src/chat/server/http-route.js';
@@ -124,25 +125,28 @@ export interface SlowEngine extends Engine {
  */
 export function slowEngine(engine: Engine, delayMs: number): SlowEngine {
   const aborted: string[] = [];
+  /** Replays the real answer's deltas one every `delayMs`, honouring the abort signal. */
+  const replay = async (label: string, run: (onDelta: (text: string) => void) => Promise<Answer>, options: { onDelta?: (text: string) => void; signal?: AbortSignal }): Promise<Answer> => {
+    const deltas: string[] = [];
+    const answer = await run((text) => deltas.push(text));
+    for (const delta of deltas) {
+      await sleep(delayMs);
+      if (options.signal?.aborted) {
+        aborted.push(label);
+        throw options.signal.reason;
+      }
+      options.onDelta?.(delta);
+    }
+    return answer;
+  };
   return {
     aborted,
     articles: engine.articles,
     article: (slug) => engine.article(slug),
     retrieve: (query, options) => engine.retrieve(query, options),
     close: async () => {},
-    async ask(question, options = {}) {
-      const deltas: string[] = [];
-      const answer = await engine.ask(question, { ...options, onDelta: (text) => deltas.push(text) });
-      for (const delta of deltas) {
-        await sleep(delayMs);
-        if (options.signal?.aborted) {
-          aborted.push(question);
-          throw options.signal.reason;
-        }
-        options.onDelta?.(delta);
-      }
-      return answer;
-    },
+    ask: (question, options = {}) => replay(question, (onDelta) => engine.ask(question, { ...options, onDelta }), options),
+    summarize: (options) => replay(`summary of ${options.article}`, (onDelta) => engine.summarize({ ...options, onDelta }), options),
   };
 }
 
