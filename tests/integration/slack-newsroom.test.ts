@@ -131,6 +131,34 @@ describe('Slack bot in a newsroom of several articles', () => {
     });
   });
 
+  describe('/ask summarize <slug>', () => {
+    it("returns the story's extractive summary: three to five of its sentences, each cited and linked", async () => {
+      const b = await bot();
+      const reply = await command(b, 'summarize local-marlow');
+      expect(reply.body.response_type).toBe('ephemeral');
+      expect(contextTexts(reply.body.blocks)[0]).toBe(`*Q:* Key points of "${BUS_HEADLINE}"`);
+      const text = sectionTexts(reply.body.blocks).join(' ');
+      const markers = [...text.matchAll(/\[<([^|>]+)\|¶(\d+)>\]/g)];
+      expect(markers.length).toBeGreaterThanOrEqual(3);
+      expect(markers.length).toBeLessThanOrEqual(5);
+      for (const [, url, n] of markers) expect(url).toBe(`${BASE}/articles/${BUS}#p${n}`);
+      const sources = contextTexts(reply.body.blocks).filter((t) => t.startsWith('<'));
+      expect(sources.length).toBe(new Set(markers.map((m) => m[2])).size);
+      expect(Object.keys(buttons(reply.body.blocks))).toContain('share_answer');
+      expect(engine.asks).toEqual([]);
+    });
+
+    it('asks which story when none is named and the channel is not pinned to one', async () => {
+      const b = await bot();
+      const reply = await command(b, 'summarize');
+      expect(reply.body.response_type).toBe('ephemeral');
+      expect(reply.body.text).toMatch(/^Which story\? Name it: \/ask summarize &lt;slug&gt;\./);
+      await command(b, `pin ${BUS}`);
+      const pinned = await command(b, 'key points');
+      expect(contextTexts(pinned.body.blocks)[0]).toBe(`*Q:* Key points of "${BUS_HEADLINE}"`);
+    });
+  });
+
   describe('channel pins', () => {
     it('sends questions that name no article to the pinned article, to each of a pinned set, and to all after unpin', async () => {
       const b = await bot();
@@ -378,7 +406,7 @@ describe('Slack bot in a newsroom of several articles', () => {
         question: KILLED,
         article: NK,
         cited: ['p42'],
-        correct: ['p43'],
+        expected: ['p43'],
         answer: { grounded: true, text: 'The answer [¶42].' },
       });
     });
@@ -406,7 +434,7 @@ describe('Slack bot in a newsroom of several articles', () => {
       expect((await slack.deliver(b.url, { path: '/slack/interactions', body: click, contentType: FORM_TYPE })).status).toBe(200);
       const record = JSON.parse((await readFile(b.feedbackLog, 'utf8')).trim()) as FeedbackRecord;
       expect(record).toMatchObject({ kind: 'wrong_paragraph', cited: ['p42'] });
-      expect(record.correct).toBeUndefined();
+      expect(record.expected).toBeUndefined();
       expect(slack.callsOf('views.open')).toEqual([]);
     });
   });

@@ -51,7 +51,7 @@ function record(request: { user: string; case: FeedbackCase; answerText: string 
     question: request.case.question,
     article: request.case.article,
     cited: request.case.cited,
-    ...(correct === undefined ? {} : { correct: [correct] }),
+    ...(correct === undefined ? {} : { expected: [correct] }),
     answer: { grounded: request.case.grounded, text: request.answerText ?? null },
   };
 }
@@ -100,7 +100,7 @@ export async function handleFeedbackClick(context: InteractionContext, request: 
 }
 
 /**
- * The "Wrong paragraph" modal submitted: recorded with the picked paragraph (`correct`), or without one. A picked
+ * The "Wrong paragraph" modal submitted: recorded with the picked paragraph (`expected`), or without one. A picked
  * number outside the article is shown as an error in the modal (and logged), not recorded.
  */
 export async function handleFeedbackSubmission(context: InteractionContext, request: SlackFeedbackSubmission, res: ServerResponse): Promise<void> {

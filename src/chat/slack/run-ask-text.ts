@@ -74,11 +74,24 @@ export async function runAskText(text: AskText, options: RunAskTextOptions): Pro
       options.logger.info('slack channel unpinned', { channel });
       return { kind: 'announcement', message: notice(`<@${escapeMrkdwn(options.user)}> unpinned this channel: questions here go to every article again.`) };
     }
-    case 'summarize':
-      return {
-        kind: 'notice',
-        message: formatSlackNotice('Summaries are not available in this version of the bot.'),
-      };
+    case 'summarize': {
+      // Which story: the one named, else the channel's or the thread's only article, else the corpus's only one.
+      const only = (list: readonly string[] | undefined) => (list !== undefined && list.length === 1 ? list[0] : undefined);
+      const article = text.article ?? only(options.threadArticles) ?? only(pinned) ?? only(engine.articles.map((a) => a.slug));
+      if (article === undefined) {
+        return {
+          kind: 'notice',
+          message: formatSlackHelp({
+            command: options.command,
+            articles: engine.articles,
+            pinned,
+            note: `Which story? Name it: ${options.command} summarize <slug>.`,
+          }),
+        };
+      }
+      const question = `Key points of "${headlineOf(article) ?? article}"`;
+      return answerReply(options, question, [article], options.history ?? [], headlineOf, () => engine.summarize({ article }));
+    }
     case 'question': {
       const articles = text.article !== undefined ? [text.article] : (options.threadArticles ?? (pinned.length > 0 ? pinned : undefined));
       const history = options.history ?? [];
