@@ -37,6 +37,10 @@ async function main(): Promise<void> {
     routes: slack === undefined ? [] : [createDeferredRoute({ route: slack, paths: SLACK_PATHS })],
   });
   logger.info('listening', { url: `${server.url}/`, slack: slack !== undefined });
+  // The readers' side keeps serving when only the bot cannot start (e.g. its state file cannot be opened).
+  slack?.catch((error: unknown) => {
+    logger.error('slack bot failed to start; /slack/* answers 503', { reason: isAppError(error) ? `${error.code}: ${error.message}` : String(error) });
+  });
 
   let stopping = false;
   const stop = async (signal: string, code: number): Promise<void> => {
