@@ -75,10 +75,6 @@ export interface SlackConfig {
   readonly botToken: string | undefined;
   /** SLACK_API_BASE_URL, default https://slack.com/api. */
   readonly apiBaseUrl: string;
-  /** SLACK_COMMAND, default /ask. */
-  readonly command: string;
-  /** SLACK_FEEDBACK_LOG, default DATA_DIR/feedback.jsonl. */
-  readonly feedbackLog: string;
   /** SLACK_STATE_FILE, default DATA_DIR/slack-state.sqlite: event dedupe, replay guard, threads, pins (SQLite). */
   readonly stateFile: string;
   /**
@@ -86,6 +82,10 @@ export interface SlackConfig {
    * `host` or `host:port`). https only, except loopback hosts (for the tests' stand-in).
    */
   readonly responseUrlHosts: readonly string[];
+  /** SLACK_COMMAND, default /ask. */
+  readonly command: string;
+  /** SLACK_FEEDBACK_LOG, default DATA_DIR/feedback.jsonl. */
+  readonly feedbackLog: string;
 }
 
 export interface LlmConfig {
@@ -209,10 +209,10 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       signingSecret: readString(env, 'SLACK_SIGNING_SECRET'),
       botToken: readString(env, 'SLACK_BOT_TOKEN'),
       apiBaseUrl: (readString(env, 'SLACK_API_BASE_URL') ?? 'https://slack.com/api').replace(/\/+$/, ''),
-      command: readString(env, 'SLACK_COMMAND') ?? '/ask',
-      feedbackLog: path.resolve(cwd, readString(env, 'SLACK_FEEDBACK_LOG') ?? path.join(dataDir, 'feedback.jsonl')),
       stateFile: path.resolve(cwd, readString(env, 'SLACK_STATE_FILE') ?? path.join(dataDir, 'slack-state.sqlite')),
       responseUrlHosts: readHostList(env, 'SLACK_RESPONSE_URL_HOSTS', ['hooks.slack.com']),
+      command: readString(env, 'SLACK_COMMAND') ?? '/ask',
+      feedbackLog: path.resolve(cwd, readString(env, 'SLACK_FEEDBACK_LOG') ?? path.join(dataDir, 'feedback.jsonl')),
     }),
     llm,
   };
