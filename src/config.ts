@@ -82,6 +82,13 @@ export interface SlackConfig {
   readonly botToken: string | undefined;
   /** SLACK_API_BASE_URL, default https://slack.com/api. */
   readonly apiBaseUrl: string;
+  /** SLACK_STATE_FILE, default DATA_DIR/slack-state.sqlite: event dedupe, replay guard, threads, pins (SQLite). */
+  readonly stateFile: string;
+  /**
+   * SLACK_RESPONSE_URL_HOSTS, default `hooks.slack.com`: the only hosts a `response_url` may name (comma separated,
+   * `host` or `host:port`). https only, except loopback hosts (for the tests' stand-in).
+   */
+  readonly responseUrlHosts: readonly string[];
   /** SLACK_COMMAND, default /ask. */
   readonly command: string;
   /** SLACK_FEEDBACK_LOG, default FEEDBACK_LOG (DATA_DIR/feedback.jsonl). */
@@ -128,6 +135,21 @@ function readChoice<T extends string>(env: Env, name: string, choices: readonly 
     throw new ConfigError('CONFIG_INVALID_CHOICE', `${name} must be one of ${choices.join(', ')}, got "${raw}"`);
   }
   return raw as T;
+}
+
+/** A comma-separated list of `host` or `host:port` entries (lower-cased); anything else is a ConfigError. */
+function readHostList(env: Env, name: string, fallback: readonly string[]): readonly string[] {
+  const raw = readString(env, name);
+  if (raw === undefined) return Object.freeze([...fallback]);
+  const hosts = raw
+    .split(',')
+    .map((h) => h.trim().toLowerCase())
+    .filter(Boolean);
+  const bad = hosts.find((h) => !/^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(:\d{1,5})?$/.test(h));
+  if (hosts.length === 0 || bad !== undefined) {
+    throw new ConfigError('CONFIG_INVALID_HOSTS', `${name} must be a comma-separated list of host or host:port entries, got "${raw}"`);
+  }
+  return Object.freeze(hosts);
 }
 
 /**
@@ -201,6 +223,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       signingSecret: readString(env, 'SLACK_SIGNING_SECRET'),
       botToken: readString(env, 'SLACK_BOT_TOKEN'),
       apiBaseUrl: (readString(env, 'SLACK_API_BASE_URL') ?? 'https://slack.com/api').replace(/\/+$/, ''),
+      stateFile: path.resolve(cwd, readString(env, 'SLACK_STATE_FILE') ?? path.join(dataDir, 'slack-state.sqlite')),
+      responseUrlHosts: readHostList(env, 'SLACK_RESPONSE_URL_HOSTS', ['hooks.slack.com']),
       command: readString(env, 'SLACK_COMMAND') ?? '/ask',
       feedbackLog: path.resolve(cwd, readString(env, 'SLACK_FEEDBACK_LOG') ?? feedbackLog),
     }),

@@ -40,6 +40,10 @@ async function main(): Promise<void> {
     routes: slack === undefined ? [] : [createDeferredRoute({ route: slack, paths: SLACK_PATHS })],
   });
   logger.info('listening', { url: `${server.url}/`, slack: slack !== undefined });
+  // The readers' side keeps serving when only the bot cannot start (e.g. its state file cannot be opened).
+  slack?.catch((error: unknown) => {
+    logger.error('slack bot failed to start; /slack/* answers 503', { reason: isAppError(error) ? `${error.code}: ${error.message}` : String(error) });
+  });
 
   let stopping = false;
   const stop = async (signal: string, code: number): Promise<void> => {
@@ -50,7 +54,7 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info('stopping', { signal });
     await server.close();
-    await (await slack?.catch(() => undefined))?.settle();
+    await (await slack?.catch(() => undefined))?.close();
     await (await engine.catch(() => undefined))?.close();
     process.exit(code);
   };

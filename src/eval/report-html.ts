@@ -1,8 +1,21 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { escapeHtml } from '../escape-html.js';
+import { summarizeFailures } from './classify-failure.js';
+import type { ReportComparison } from './compare-reports.js';
 import { describeExpectation } from './format-suite-text.js';
 import { METRIC_LABELS, formatMetric } from './metric-labels.js';
+import { renderComparison } from './report-html-compare.js';
+import {
+  FAILURE_CSS,
+  collectFilterValues,
+  countFailingByTag,
+  filterCss,
+  renderFailingTurn,
+  renderFailureSummary,
+  renderFilters,
+  type FilterValues,
+} from './report-html-failures.js';
 import type { EvalReport } from './report-json.js';
 import type { SuiteResult, TurnResult } from './result-types.js';
 import { METRIC_NAMES, type MetricName } from './suite-types.js';
@@ -10,14 +23,29 @@ import { METRIC_NAMES, type MetricName } from './suite-types.js';
 /** Metrics drawn in the chart: the shares from 0 to 1 (latencies are only in the table). */
 const CHART_METRICS = METRIC_NAMES.filter((name) => !name.endsWith('Ms'));
 
+export interface HtmlReportOptions {
+  /**
+   * Paragraph links go to `${articleBaseUrl}/articles/<slug>#pN` (the chat server's article pages). Default `''`:
+   * site-relative links, right when the report is served by the same server.
+   */
+  readonly articleBaseUrl?: string;
+  /** With `--compare`: the metric changes as a chart and a table, and the cases that got worse or better. */
+  readonly comparison?: ReportComparison;
+}
+
 /**
- * Renders a report as one self-contained HTML page (inline CSS and SVG, no scripts, no external requests):
- * per suite, the metrics with their thresholds, an SVG bar chart of the rates, every failing turn with the
- * answer, the cited quotes and the whole cited paragraphs, and all cases with every turn (folded). All text from suites,
- * answers and paragraphs is escaped, so a question holding markup shows as text.
+ * Renders a report as one self-contained HTML page (inline CSS and SVG, no scripts, no external requests). It opens
+ * with the failures by kind and by article, then (with a comparison) the metric changes; a filter bar narrows the
+ * failing turns by kind, article and tag with radio buttons and CSS alone. Per suite: the metrics with their
+ * thresholds, an SVG bar chart of the rates, every failing turn with the expected paragraphs beside the cited ones
+ * (linked into the article page), and all cases with every turn (folded). All text from suites, answers and
+ * paragraphs is escaped, so a question holding markup shows as text.
  */
-export function renderHtmlReport(report: EvalReport): string {
+export function renderHtmlReport(report: EvalReport, options: HtmlReportOptions = {}): string {
   const title = `Citation eval report, ${report.createdAt}`;
+  const base = options.articleBaseUrl ?? '';
+  const values = collectFilterValues(report);
+  const summary = summarizeFailures(report.suites);
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -33,6 +61,9 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .turn { border: 1px solid #ddd; border-left: 4px solid #17632a; border-radius: 4px; padding: 0.6rem 0.9rem; margin: 0.8rem 0; }
 .citation { margin: 0.4rem 0 0.4rem 1rem; } .citation blockquote { margin: 0.2rem 0 0 1rem; color: #444; }
 .turn.failing { border-left-color: #a4161a; } .wrong { color: #a4161a; } .right { color: #17632a; } ul.problems { margin: 0.3rem 0; }
+caption { text-align: left; }
+${FAILURE_CSS}
+${filterCss(values)}
 </style>
 </head>
 <body>
@@ -40,19 +71,23 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
 <p>Source: ${escapeHtml(report.source)} · retriever: ${escapeHtml(report.retriever)} · answerer: ${escapeHtml(report.answerer)}${
     report.answerersSeen.length > 0 ? ` (answered by ${escapeHtml(report.answerersSeen.join(', '))})` : ''
   } · ${report.durationMs} ms · overall <span class="${report.passed ? 'pass' : 'fail'}">${report.passed ? 'PASS' : 'FAIL'}</span></p>
-${report.suites.map(renderSuite).join('\n')}
+${renderFailureSummary(summary, values)}
+${options.comparison === undefined ? '' : renderComparison(options.comparison)}
+${renderFilters(summary, values, countFailingByTag(report))}
+${report.suites.map((suite) => renderSuite(suite, values, base)).join('\n')}
+<p id="shown" aria-hidden="true"> of ${summary.failing} failing turns shown</p>
 </body>
 </html>
 `;
 }
 
-/** Writes `renderHtmlReport(report)` to a file, creating the directory. */
-export async function writeHtmlReport(file: string, report: EvalReport): Promise<void> {
+/** Writes `renderHtmlReport(report, options)` to a file, creating the directory. */
+export async function writeHtmlReport(file: string, report: EvalReport, options: HtmlReportOptions = {}): Promise<void> {
   await mkdir(path.dirname(path.resolve(file)), { recursive: true });
-  await writeFile(file, renderHtmlReport(report), 'utf8');
+  await writeFile(file, renderHtmlReport(report, options), 'utf8');
 }
 
-function renderSuite(suite: SuiteResult): string {
+function renderSuite(suite: SuiteResult, values: FilterValues, base: string): string {
   const { counts } = suite;
   const failing = suite.cases.flatMap((c) => c.turns.map((turn, i) => ({ c, turn, i })).filter(({ turn }) => !turn.score.passed));
   return `<section>
@@ -62,7 +97,7 @@ function renderSuite(suite: SuiteResult): string {
 ${renderChart(suite)}
 ${renderMetricsTable(suite)}
 <h3>Failing turns (${failing.length})</h3>
-${failing.length === 0 ? '<p>None.</p>' : failing.map(({ c, turn, i }) => renderTurn(`${c.id} turn ${i + 1}`, `${suite.file}:${c.line}`, turn)).join('\n')}
+${failing.length === 0 ? '<p>None.</p>' : failing.map(({ c, i }) => renderFailingTurn(suite, c, i, values, base)).join('\n')}
 <details><summary>All ${suite.cases.length} cases</summary>
 <table><thead><tr><th>case</th><th>result</th><th>turns</th><th>hit</th><th>precision</th><th>recall</th><th>recall@5</th></tr></thead><tbody>
 ${suite.cases

@@ -38,6 +38,18 @@ export interface TurnResult {
   /** Null on unanswerable turns and when retrieval is not measured (`--ws`). */
   readonly retrieval: RetrievalResult | null;
   readonly score: AnswerScore;
+  /**
+   * Answerable turns: the expected paragraphs with their text, for the report to show beside what was cited. Added
+   * by `annotateReport` (absent from reports written before it, and from turns whose article is unknown).
+   */
+  readonly expected?: readonly ExpectedParagraph[];
+}
+
+/** An expected paragraph of a turn, as the article has it. */
+export interface ExpectedParagraph {
+  readonly article: string;
+  readonly paragraph: number;
+  readonly text: string;
 }
 
 export interface CaseResult {
@@ -47,6 +59,8 @@ export interface CaseResult {
   readonly passed: boolean;
   readonly metrics: Metrics;
   readonly turns: readonly TurnResult[];
+  /** The case's tags from the suite (added by `annotateReport`; absent from older reports). */
+  readonly tags?: readonly string[];
 }
 
 export type ThresholdStatus = 'pass' | 'fail' | 'not-measured';

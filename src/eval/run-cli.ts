@@ -8,6 +8,7 @@ import { loadConfig, type AppConfig } from '../config.js';
 import { EvalError, isAppError } from '../errors.js';
 import { EVAL_CORPUS_DIR, loadEvalCorpus } from './load-eval-corpus.js';
 import { createConsoleLogger, silentLogger } from '../logger.js';
+import { annotateReport } from './annotate-report.js';
 import type { AnswerSource } from './answer-source.js';
 import { compareReports, formatComparison } from './compare-reports.js';
 import { createEngineAnswerSource } from './engine-answer-source.js';
@@ -23,10 +24,13 @@ import { createWsAnswerSource } from './ws-answer-source.js';
 
 export const USAGE = `usage: npm run eval -- [--suite FILE ...] [--split dev|test] [--report FILE.json] [--html FILE.html] [--compare OLD.json]
                        [--retriever dense|bm25|hybrid] [--answerer extractive|llm] [--ws ws://host:port/ws] [--verbose]
+                       [--article-base-url URL]
        npm run eval -- import-feedback [--input FEEDBACK.jsonl] [--out DRAFT.jsonl] [--force]
   Without --suite: every evals/*.jsonl whose header is not marked "fixture": true.
   --split: only the cases of that split (tune on dev, report test); default both.
   The engine answers over CORPUS_DIR plus the articles written for the evals (evals/corpus/), indexed under DATA_DIR/evals.
+  --article-base-url: where the HTML report's paragraph links point (URL/articles/<slug>#pN);
+    default PUBLIC_BASE_URL, else http://HOST:PORT.
   Exit 0 when every suite meets its thresholds, 1 when one does not, 2 on a usage, suite or setup error.`;
 
 const IMPORT_USAGE = `usage: npm run eval -- import-feedback [--input FEEDBACK.jsonl] [--out DRAFT.jsonl] [--force]
@@ -98,11 +102,16 @@ async function evaluate(context: EvaluateContext): Promise<number> {
     answerer: { type: 'string' },
     ws: { type: 'string' },
     verbose: { type: 'boolean', default: false },
+    'article-base-url': { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   });
   if (values.help === true) {
     stdout.write(`${USAGE}\n`);
     return 0;
+  }
+  const articleBaseUrl = values['article-base-url'] as string | undefined;
+  if (articleBaseUrl !== undefined && !/^https?:\/\/[^\s"'<>]+$/.test(articleBaseUrl)) {
+    throw new UsageError(`--article-base-url must be an http:// or https:// URL, got "${articleBaseUrl}"`);
   }
   const retriever = values.retriever as string | undefined;
   if (retriever !== undefined && retriever !== 'dense' && retriever !== 'bm25' && retriever !== 'hybrid') {
@@ -179,6 +188,8 @@ async function evaluate(context: EvaluateContext): Promise<number> {
   } finally {
     if (ownEngine) await engine?.close();
   }
+  // Tags and the expected paragraphs' text, for the reports (the runner keeps neither).
+  report = annotateReport(report, { suites, articles });
 
   for (const suite of report.suites) {
     stdout.write(`\n${formatSuiteTable(suite)}\n${formatFailures(suite)}`);
@@ -186,13 +197,18 @@ async function evaluate(context: EvaluateContext): Promise<number> {
   if (answerer === 'llm' && !report.answerersSeen.includes('llm')) {
     stdout.write(`\nNote: --answerer llm was asked for, but the answers came from ${report.answerersSeen.join(', ') || 'no answerer'} (no LLM provider configured).\n`);
   }
-  if (previous !== undefined) stdout.write(`\n${formatComparison(compareReports(previous, report))}`);
+  const comparison = previous === undefined ? undefined : compareReports(previous, report);
+  if (comparison !== undefined) stdout.write(`\n${formatComparison(comparison)}`);
   if (values.report !== undefined) {
     await writeJsonReport(resolve(values.report as string), report);
     stdout.write(`\nWrote ${values.report as string}\n`);
   }
   if (values.html !== undefined) {
-    await writeHtmlReport(resolve(values.html as string), report);
+    const settings = articleBaseUrl === undefined ? config().server : undefined;
+    await writeHtmlReport(resolve(values.html as string), report, {
+      articleBaseUrl: articleBaseUrl ?? settings?.publicBaseUrl ?? `http://${settings?.host ?? '127.0.0.1'}:${settings?.port ?? 8787}`,
+      ...(comparison === undefined ? {} : { comparison }),
+    });
     stdout.write(`Wrote ${values.html as string}\n`);
   }
   const failed = report.suites.filter((s) => !s.passed).map((s) => s.name);

@@ -15,6 +15,12 @@ export interface PostedMessage {
   readonly ts: string;
 }
 
+/** Any Web API call the stand-in received with the right token, in order (postMessage included). */
+export interface ApiCall {
+  readonly method: string;
+  readonly body: Record<string, unknown>;
+}
+
 /** A POST to a `response_url` handed out by {@link FakeSlack.responseUrl}. */
 export interface ResponsePost {
   readonly path: string;
@@ -49,8 +55,19 @@ export interface FakeSlack {
   readonly signingSecret: string;
   readonly postedMessages: PostedMessage[];
   readonly responsePosts: ResponsePost[];
+  /**
+   * Every accepted Web API call in order: `chat.postMessage`, `chat.postEphemeral`, `reactions.add`,
+   * `reactions.remove`, `views.open` (each answers `ok: true`).
+   */
+  readonly calls: ApiCall[];
+  /** `host:port` of the stand-in: put it in SLACK_RESPONSE_URL_HOSTS. */
+  readonly host: string;
   /** A fresh `response_url` on the stand-in. */
   responseUrl(): string;
+  /** The calls of one method so far. */
+  callsOf(method: string): Record<string, unknown>[];
+  /** Resolves once at least `count` calls of `method` arrived. */
+  waitForCalls(method: string, count: number, timeoutMs?: number): Promise<Record<string, unknown>[]>;
   /** Resolves once at least `count` messages were posted; rejects with a named error after `timeoutMs`. */
   waitForMessages(count: number, timeoutMs?: number): Promise<PostedMessage[]>;
   /** Resolves once at least `count` response_url posts arrived. */
@@ -71,6 +88,7 @@ export async function startFakeSlack(options: { signingSecret?: string; botToken
   const botToken = options.botToken ?? `xoxb-test-${randomBytes(6).toString('hex')}`;
   const postedMessages: PostedMessage[] = [];
   const responsePosts: ResponsePost[] = [];
+  const calls: ApiCall[] = [];
   const waiters = new Set<() => void>();
   let nextTs = 1_700_000_000;
   let nextHook = 0;
@@ -94,7 +112,16 @@ export async function startFakeSlack(options: { signingSecret?: string; botToken
           blocks: Array.isArray(body.blocks) ? (body.blocks as Record<string, unknown>[]) : [],
           ts,
         });
+        calls.push({ method: 'chat.postMessage', body });
         res.end(JSON.stringify({ ok: true, channel: body.channel, ts }));
+      } else if (req.method === 'POST' && /^\/api\/(chat\.postEphemeral|reactions\.(add|remove)|views\.open)$/.test(url.pathname)) {
+        res.setHeader('content-type', 'application/json');
+        if (req.headers.authorization !== `Bearer ${botToken}`) {
+          res.end(JSON.stringify({ ok: false, error: 'invalid_auth' }));
+          return;
+        }
+        calls.push({ method: url.pathname.slice('/api/'.length), body });
+        res.end(JSON.stringify({ ok: true }));
       } else if (req.method === 'POST' && url.pathname.startsWith('/hooks/')) {
         responsePosts.push({ path: url.pathname, body });
         res.end('ok');
@@ -130,12 +157,21 @@ export async function startFakeSlack(options: { signingSecret?: string; botToken
     });
   }
 
+  const callsOf = (method: string) => calls.filter((c) => c.method === method).map((c) => c.body);
   return {
     apiBaseUrl: `${origin}/api`,
     botToken,
     signingSecret,
     postedMessages,
     responsePosts,
+    calls,
+    host: new URL(origin).host,
+    callsOf,
+    waitForCalls: (method, count, timeoutMs = 10_000) =>
+      waitFor(`${count} ${method} call(s), got ${callsOf(method).length}`, () => {
+        const seen = callsOf(method);
+        return seen.length >= count ? seen : undefined;
+      }, timeoutMs),
     responseUrl: () => `${origin}/hooks/T0001/${(nextHook += 1)}/${randomBytes(4).toString('hex')}`,
     waitForMessages: (count, timeoutMs = 10_000) =>
       waitFor(`${count} chat.postMessage call(s), got ${postedMessages.length}`, () =>

@@ -1,91 +1,22 @@
-import { once } from 'node:events';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { ConversationTurn } from '../../src/chat/answer-types.js';
-import type { AskOptions, Engine } from '../../src/chat/engine-types.js';
-import { createSlackRoute, type SlackRoute, type SlackRouteOptions } from '../../src/chat/slack/create-slack-route.js';
 import type { FeedbackRecord } from '../../src/chat/slack/feedback-log.js';
 import { signSlackRequest } from '../../src/chat/slack/verify-slack-signature.js';
-import type { SlackConfig } from '../../src/config.js';
-import { createMemoryLogger } from '../../src/logger.js';
 import { createTestEngine, ARTICLE_SLUG, type TestEngine } from '../helpers/create-test-engine.js';
 import { blockActionsBody, eventCallbackBody, slashCommandBody, startFakeSlack, type FakeSlack } from '../helpers/fake-slack-api.js';
+import { buttons, contextTexts, recordingEngine, sectionTexts, startBot as startBotIn, type Bot, type StartBotOptions } from '../helpers/start-slack-bot.js';
+import type { Engine } from '../../src/chat/engine-types.js';
 
 const PUBLIC_BASE_URL = 'https://news.example.org/kursk';
+const P43_URL = `${PUBLIC_BASE_URL}/articles/${ARTICLE_SLUG}#p43`;
+const HEADLINE = 'North Koreans fighting for Russia against Ukraine have grown skilled in drone warfare';
 const JSON_TYPE = 'application/json';
 const FORM_TYPE = 'application/x-www-form-urlencoded';
 
-interface Bot {
-  readonly url: string;
-  readonly route: SlackRoute;
-  readonly feedbackLog: string;
-  readonly logger: ReturnType<typeof createMemoryLogger>;
-  close(): Promise<void>;
-}
-
-/** The Slack route mounted on a plain node:http server on 127.0.0.1:0 (404 for anything it does not handle). */
-async function startBot(engine: Engine, slack: FakeSlack, dir: string, options: Partial<SlackRouteOptions> = {}): Promise<Bot> {
-  const feedbackLog = path.join(dir, 'feedback.jsonl');
-  const config: SlackConfig = {
-    signingSecret: slack.signingSecret,
-    botToken: slack.botToken,
-    apiBaseUrl: slack.apiBaseUrl,
-    command: '/ask',
-    feedbackLog,
-  };
-  const logger = createMemoryLogger();
-  const route = createSlackRoute({ engine, config, publicBaseUrl: PUBLIC_BASE_URL, logger, ...options });
-  const server: Server = createServer((req, res) => {
-    void route(req, res).then((handled) => {
-      if (!handled) {
-        res.statusCode = 404;
-        res.end('not found');
-      }
-    });
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    route,
-    feedbackLog,
-    logger,
-    async close() {
-      await route.settle();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
-}
-
-/** The real engine, recording each `ask` (a decorator, not a mock): tests check what history a thread passes. */
-function recordingEngine(engine: Engine, delayMs = 0): Engine & { asks: { question: string; history: readonly ConversationTurn[] }[] } {
-  const asks: { question: string; history: readonly ConversationTurn[] }[] = [];
-  return {
-    asks,
-    articles: engine.articles,
-    article: (slug) => engine.article(slug),
-    retrieve: (query, options) => engine.retrieve(query, options),
-    summarize: (options) => engine.summarize(options),
-    close: () => engine.close(),
-    async ask(question: string, options?: AskOptions) {
-      asks.push({ question, history: options?.history ?? [] });
-      if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
-      return engine.ask(question, options);
-    },
-  };
-}
-
-function sectionTexts(blocks: readonly Record<string, unknown>[]): string[] {
-  return blocks.flatMap((b) => (b.type === 'section' ? [(b.text as { text: string }).text] : []));
-}
-
-function contextTexts(blocks: readonly Record<string, unknown>[]): string[] {
-  return blocks.flatMap((b) => (b.type === 'context' ? (b.elements as { text: string }[]).map((e) => e.text) : []));
+function startBot(engine: Engine, slackApi: FakeSlack, in_: string, options: StartBotOptions = {}): Promise<Bot> {
+  return startBotIn(engine, slackApi, in_, { publicBaseUrl: PUBLIC_BASE_URL, ...options });
 }
 
 function mention(eventId: string, text: string, ts: string, threadTs?: string): string {
@@ -192,7 +123,7 @@ describe('createSlackRoute', () => {
   });
 
   describe('slash command', () => {
-    it('answers inline with a ¶ citation linked to the paragraph, within the 3-second window', async () => {
+    it('answers inline, to the asker only, with a ¶ citation linked to the article page and a Share with channel button', async () => {
       bot = await startBot(testEngine.engine, slack, dir);
       const started = Date.now();
       const response = await slack.deliver(bot.url, {
@@ -204,12 +135,14 @@ describe('createSlackRoute', () => {
       expect(response.status).toBe(200);
       const reply = (await response.json()) as { response_type: string; text: string; blocks: Record<string, unknown>[] };
       expect(elapsed).toBeLessThan(3000);
-      expect(reply.response_type).toBe('in_channel');
+      expect(reply.response_type).toBe('ephemeral');
       expect(sectionTexts(reply.blocks).join(' ')).toContain('4,700');
-      expect(sectionTexts(reply.blocks).join(' ')).toContain(`<${PUBLIC_BASE_URL}/#p43|¶43>`);
+      expect(sectionTexts(reply.blocks).join(' ')).toContain(`<${P43_URL}|¶43>`);
       expect(contextTexts(reply.blocks)).toContain('*Q:* How many North Korean soldiers were killed in Kursk?');
-      expect(contextTexts(reply.blocks).some((t) => t.startsWith(`<${PUBLIC_BASE_URL}/#p43|¶43> “Some 4,700 North Korean soldiers`))).toBe(true);
+      expect(contextTexts(reply.blocks).some((t) => t.startsWith(`<${P43_URL}|${HEADLINE}, ¶43> “Some 4,700 North Korean soldiers`))).toBe(true);
       expect(reply.text).toContain('4,700');
+      expect(reply.text).toContain(`${HEADLINE}, ¶43 ${P43_URL}`);
+      expect(Object.keys(buttons(reply.blocks))).toEqual(['share_answer', 'feedback_helpful', 'feedback_wrong_paragraph', 'feedback_not_in_article']);
     });
 
     it('acknowledges with "Looking that up…" when the answer is slow and posts it to response_url', async () => {
@@ -223,14 +156,14 @@ describe('createSlackRoute', () => {
       expect(await response.json()).toEqual({ response_type: 'ephemeral', text: 'Looking that up…' });
       const [post] = await slack.waitForResponsePosts(1);
       expect(post?.path).toBe(new URL(responseUrl).pathname);
-      expect(post?.body.response_type).toBe('in_channel');
+      expect(post?.body).toMatchObject({ response_type: 'ephemeral', replace_original: true });
       expect(sectionTexts(post?.body.blocks as Record<string, unknown>[]).join(' ')).toMatch(/4,700.*¶43/);
     });
 
     it.each([
       ['an empty question', '/ask', '   '],
       ['an unknown command', '/weather', 'Kursk?'],
-    ])('answers %s with a short usage message', async (_name, command, text) => {
+    ])('answers %s with the usage, privately', async (_name, command, text) => {
       const engine = recordingEngine(testEngine.engine);
       bot = await startBot(engine, slack, dir);
       const response = await slack.deliver(bot.url, {
@@ -240,7 +173,8 @@ describe('createSlackRoute', () => {
       });
       const reply = (await response.json()) as { response_type: string; text: string };
       expect(reply.response_type).toBe('ephemeral');
-      expect(reply.text).toMatch(/^Ask me about the article: `\/ask /);
+      expect(reply.text).toContain('`/ask &lt;question&gt;` asks the articles');
+      expect(reply.text).toContain(`\`${ARTICLE_SLUG}\` ${HEADLINE}`);
       expect(engine.asks).toEqual([]);
     });
 
@@ -293,7 +227,7 @@ describe('createSlackRoute', () => {
       expect(followUp?.thread_ts).toBe('1700000200.000100');
       expect(engine.asks[1]?.history.map((t) => t.question)).toEqual(['Who is Bulat?']);
       const sources = contextTexts(followUp!.blocks);
-      expect(sources.some((t) => t.startsWith(`<${PUBLIC_BASE_URL}/#p39|¶39>`) && t.includes('He died on the way'))).toBe(true);
+      expect(sources.some((t) => t.startsWith(`<${PUBLIC_BASE_URL}/articles/${ARTICLE_SLUG}#p39|${HEADLINE}, ¶39>`) && t.includes('He died on the way'))).toBe(true);
     });
 
     it('keeps threads apart: a question in a new thread carries no history', async () => {
@@ -354,7 +288,7 @@ describe('createSlackRoute', () => {
         timestamp: ts,
       });
       const reply = (await response.json()) as { text: string; blocks: Record<string, unknown>[] };
-      const actions = reply.blocks.find((b) => b.type === 'actions') as { elements: { action_id: string; value: string }[] };
+      const actions = reply.blocks.find((b) => b.type === 'actions' && b.block_id === 'feedback') as { elements: { action_id: string; value: string }[] };
       const wrong = actions.elements.find((e) => e.action_id === 'feedback_wrong_paragraph')!;
       const click = blockActionsBody({
         user: { id: 'U0EDITOR', username: 'editor' },

@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { Answer, Citation } from '../../src/chat/answer-types.js';
 import { decodeFeedbackValue } from '../../src/chat/slack/feedback-value.js';
-import { formatSlackAnswer, SLACK_LIMITS, type SlackBlock } from '../../src/chat/slack/format-slack-answer.js';
+import { asSharedBy, formatSlackAnswer, SLACK_LIMITS, withShareButton, type SlackBlock } from '../../src/chat/slack/format-slack-answer.js';
 
 const BASE = 'https://news.example.org/kursk';
 const SLUG = 'nk-troops-drone-warfare';
+const HEADLINE = 'North Koreans fighting for Russia';
+const URL43 = `${BASE}/articles/${SLUG}#p43`;
+const headlineOf = (slug: string): string | undefined => (slug === SLUG ? HEADLINE : undefined);
 
 function citation(paragraph: number, quote: string): Citation {
   return { id: `p${paragraph}`, article: SLUG, paragraph, text: `${quote} More words.`, quote };
@@ -33,7 +36,7 @@ function longAnswer(count: number): Answer {
 }
 
 describe('formatSlackAnswer', () => {
-  it('links each ¶N marker and lists each cited paragraph once with its quote in a Sources context block', () => {
+  it('links each ¶N marker to /articles/<slug>#pN and lists each cited paragraph once with its headline and quote in Sources', () => {
     const message = formatSlackAnswer({
       answer: answer({
         answer: 'Some 4,700 North Korean soldiers were killed fighting in Kursk [¶43]. Most died early [¶43].',
@@ -42,16 +45,17 @@ describe('formatSlackAnswer', () => {
       question: 'How many died?',
       article: SLUG,
       publicBaseUrl: BASE,
+      headlineOf,
     });
     expect(sections(message.blocks!)).toEqual([
-      `Some 4,700 North Korean soldiers were killed fighting in Kursk [<${BASE}/#p43|¶43>]. Most died early [<${BASE}/#p43|¶43>].`,
+      `Some 4,700 North Korean soldiers were killed fighting in Kursk [<${URL43}|¶43>]. Most died early [<${URL43}|¶43>].`,
     ]);
-    expect(contexts(message.blocks!)).toEqual([['*Sources*', `<${BASE}/#p43|¶43> “Some 4,700 North Korean soldiers were killed.”`]]);
+    expect(contexts(message.blocks!)).toEqual([['*Sources*', `<${URL43}|${HEADLINE}, ¶43> “Some 4,700 North Korean soldiers were killed.”`]]);
     expect(message.text).toContain('Some 4,700 North Korean soldiers were killed fighting in Kursk [¶43].');
-    expect(message.text).toContain(`¶43 ${BASE}/#p43`);
+    expect(message.text).toContain(`${HEADLINE}, ¶43 ${URL43}`);
   });
 
-  it('links paragraphs of another article to its own page under /articles/<slug>', () => {
+  it('links paragraphs of another article to its own page, naming it by slug when its headline is unknown', () => {
     const other: Citation = { id: 'p7', article: 'second-story', paragraph: 7, text: 'T.', quote: 'T.' };
     const message = formatSlackAnswer({
       answer: answer({ answer: 'T [¶7].', citations: [other] }),
@@ -60,8 +64,8 @@ describe('formatSlackAnswer', () => {
       publicBaseUrl: `${BASE}/`,
     });
     expect(sections(message.blocks!)).toEqual([`T [<${BASE}/articles/second-story#p7|¶7>].`]);
-    expect(contexts(message.blocks!)[0]?.[1]).toBe(`<${BASE}/articles/second-story#p7|¶7> “T.”`);
-    expect(message.text).toContain(`¶7 ${BASE}/articles/second-story#p7`);
+    expect(contexts(message.blocks!)[0]?.[1]).toBe(`<${BASE}/articles/second-story#p7|second-story, ¶7> “T.”`);
+    expect(message.text).toContain(`second-story, ¶7 ${BASE}/articles/second-story#p7`);
   });
 
   it('mrkdwn-escapes &, < and > in the answer, the quotes, the question and the fallback', () => {
@@ -74,8 +78,8 @@ describe('formatSlackAnswer', () => {
     });
     const [questionBlock, sources] = contexts(message.blocks!);
     expect(questionBlock).toEqual(['*Q:* Is &lt;@U1&gt; &amp; co &gt; all?']);
-    expect(sections(message.blocks!)).toEqual([`A &lt;b&gt; &amp; C [<${BASE}/#p2|¶2>].`]);
-    expect(sources?.[1]).toBe(`<${BASE}/#p2|¶2> “Quote &lt;i&gt; &amp; more.”`);
+    expect(sections(message.blocks!)).toEqual([`A &lt;b&gt; &amp; C [<${BASE}/articles/${SLUG}#p2|¶2>].`]);
+    expect(sources?.[1]).toBe(`<${BASE}/articles/${SLUG}#p2|${SLUG}, ¶2> “Quote &lt;i&gt; &amp; more.”`);
     expect(message.text.startsWith('A &lt;b&gt; &amp; C [¶2].')).toBe(true);
   });
 
@@ -133,6 +137,18 @@ describe('formatSlackAnswer', () => {
     expect(decoded.question.length).toBeGreaterThan(900);
   });
 
+  it('puts Share with channel before the feedback buttons, and a Shared by line on top of a shared copy', () => {
+    const message = formatSlackAnswer({ answer: answer({ answer: 'X [¶1].', citations: [citation(1, 'X.')] }), question: 'Q', article: SLUG, publicBaseUrl: BASE });
+    const shareable = withShareButton(message, 'f'.repeat(24));
+    const actions = shareable.blocks!.filter((b) => b.type === 'actions');
+    expect(actions.map((b) => b.type === 'actions' && [b.block_id, b.elements.map((e) => e.action_id)])).toEqual([
+      ['share', ['share_answer']],
+      ['feedback', ['feedback_helpful', 'feedback_wrong_paragraph', 'feedback_not_in_article']],
+    ]);
+    expect(buttonValues(shareable.blocks!)[0]).toBe('f'.repeat(24));
+    expect(contexts(asSharedBy(message, 'U0ED<>').blocks!)[0]).toEqual(['Shared by <@U0ED&lt;&gt;>']);
+  });
+
   describe('Block Kit limits', () => {
     it('splits a long answer into sections of at most 3,000 characters on sentence boundaries', () => {
       const message = formatSlackAnswer({ answer: longAnswer(300), question: 'Q', article: SLUG, publicBaseUrl: BASE });
@@ -150,10 +166,12 @@ describe('formatSlackAnswer', () => {
       expect(message.text.length).toBeLessThanOrEqual(SLACK_LIMITS.fallbackTextChars);
     });
 
-    it('shortens an answer too long for 50 blocks and says so', () => {
+    it('shortens an answer too long for 50 blocks and says so, leaving room for a Share button or a Shared by line', () => {
       const message = formatSlackAnswer({ answer: longAnswer(3000), question: 'Q', article: SLUG, publicBaseUrl: BASE, showQuestion: true });
       const blocks = message.blocks!;
-      expect(blocks.length).toBe(SLACK_LIMITS.blocksPerMessage);
+      expect(blocks.length).toBe(SLACK_LIMITS.blocksPerMessage - 1);
+      expect(withShareButton(message, 'a'.repeat(24)).blocks).toHaveLength(SLACK_LIMITS.blocksPerMessage);
+      expect(asSharedBy(message, 'U1').blocks).toHaveLength(SLACK_LIMITS.blocksPerMessage);
       const texts = sections(blocks);
       expect(texts.every((t) => t.length <= SLACK_LIMITS.sectionTextChars)).toBe(true);
       expect(texts.at(-1)).toMatch(/_\(answer shortened for Slack\)_$/);

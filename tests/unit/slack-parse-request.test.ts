@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { encodeModalMetadata } from '../../src/chat/slack/feedback-modal.js';
 import { encodeFeedbackValue } from '../../src/chat/slack/feedback-value.js';
 import { parseSlackRequest } from '../../src/chat/slack/parse-slack-request.js';
 import { SlackError } from '../../src/errors.js';
@@ -7,8 +8,19 @@ import { blockActionsBody, eventCallbackBody, slashCommandBody } from '../helper
 const JSON_TYPE = 'application/json';
 const FORM_TYPE = 'application/x-www-form-urlencoded';
 
+const HOSTS = ['hooks.slack.com', '127.0.0.1:4999'];
+
 function parse(body: string, contentType: string) {
-  return parseSlackRequest({ contentType, rawBody: Buffer.from(body) });
+  return parseSlackRequest({ contentType, rawBody: Buffer.from(body), responseUrlHosts: HOSTS });
+}
+
+function codeOf(run: () => unknown): string | undefined {
+  try {
+    run();
+  } catch (error) {
+    return error instanceof SlackError ? error.code : `not a SlackError: ${String(error)}`;
+  }
+  return undefined;
 }
 
 describe('parseSlackRequest', () => {
@@ -37,12 +49,13 @@ describe('parseSlackRequest', () => {
         user: 'U0EDITOR',
         text: 'what did @ana say about R&D <drones> in #desk? link',
         threadTs: '1700000000.000100',
+        ts: '1700000000.000100',
       });
     });
 
     it('replies in the existing thread when the mention is inside one', () => {
       const body = eventCallbackBody('Ev2', { type: 'app_mention', user: 'U1', text: '<@UBOT> and then?', ts: '2.0', thread_ts: '1.0', channel: 'C1' });
-      expect(parse(body, JSON_TYPE)).toMatchObject({ kind: 'message', threadTs: '1.0', text: 'and then?' });
+      expect(parse(body, JSON_TYPE)).toMatchObject({ kind: 'message', threadTs: '1.0', ts: '2.0', text: 'and then?' });
     });
 
     it('accepts direct messages and keeps their text whole', () => {
@@ -63,14 +76,15 @@ describe('parseSlackRequest', () => {
   });
 
   it('parses a slash command', () => {
-    const body = slashCommandBody({ text: 'How many &amp; why?', responseUrl: 'https://hooks.example/1' });
+    const body = slashCommandBody({ text: 'How many &amp; why?', responseUrl: 'https://hooks.slack.com/commands/T1/2/x' });
     expect(parse(body, FORM_TYPE)).toEqual({
       kind: 'command',
       command: '/ask',
       text: 'How many & why?',
       user: 'U0EDITOR',
       channel: 'C0DESK',
-      responseUrl: 'https://hooks.example/1',
+      responseUrl: 'https://hooks.slack.com/commands/T1/2/x',
+      triggerId: '123.456.abc',
     });
   });
 
@@ -78,7 +92,8 @@ describe('parseSlackRequest', () => {
     const value = encodeFeedbackValue({ question: 'Q?', article: 'a', cited: ['p43'], grounded: true });
     const body = blockActionsBody({
       user: { id: 'U9', username: 'ed' },
-      response_url: 'https://hooks.example/2',
+      response_url: 'https://hooks.slack.com/actions/T1/2/y',
+      trigger_id: '9.9.t',
       message: { text: 'Answer [¶43].', ts: '1.0' },
       actions: [{ action_id: 'feedback_wrong_paragraph', block_id: 'feedback', value, type: 'button', action_ts: '2.0' }],
     });
@@ -88,8 +103,43 @@ describe('parseSlackRequest', () => {
       feedback: 'wrong_paragraph',
       case: { question: 'Q?', article: 'a', cited: ['p43'], grounded: true },
       answerText: 'Answer [¶43].',
-      responseUrl: 'https://hooks.example/2',
+      responseUrl: 'https://hooks.slack.com/actions/T1/2/y',
+      triggerId: '9.9.t',
     });
+  });
+
+  it('parses a Share with channel click into the kept answer id', () => {
+    const body = blockActionsBody({ user: { id: 'U9' }, response_url: 'http://127.0.0.1:4999/hooks/1', actions: [{ action_id: 'share_answer', value: 'abc' }] });
+    expect(parse(body, FORM_TYPE)).toEqual({ kind: 'share', user: 'U9', shareId: 'abc', responseUrl: 'http://127.0.0.1:4999/hooks/1' });
+  });
+
+  it.each([
+    ['a select', { type: 'static_select', selected_option: { value: 'p12' } }, 'p12'],
+    ['a number field', { type: 'number_input', value: '12' }, 'p12'],
+    ['nothing picked', { type: 'static_select', selected_option: null }, undefined],
+  ])('parses the wrong-paragraph modal submitted with %s', (_name, element, correct) => {
+    const context = { case: { question: 'Q?', article: 'a', cited: ['p43'], grounded: true }, answerText: 'A [¶43].' };
+    const body = new URLSearchParams({
+      payload: JSON.stringify({
+        type: 'view_submission',
+        user: { id: 'U9' },
+        view: { callback_id: 'feedback_wrong_paragraph', private_metadata: encodeModalMetadata(context), state: { values: { right_paragraph: { paragraph: element } } } },
+      }),
+    }).toString();
+    expect(parse(body, FORM_TYPE)).toEqual({ kind: 'feedback_submission', user: 'U9', context, correct });
+  });
+
+  it.each([
+    ['another host', 'https://evil.example/hooks/1'],
+    ['a loopback admin path on another port', 'http://127.0.0.1:8787/admin/reset'],
+    ['plain http to Slack', 'http://hooks.slack.com/commands/1'],
+    ['a userinfo trick', 'https://hooks.slack.com@evil.example/x'],
+    ['a subdomain lookalike', 'https://hooks.slack.com.evil.example/x'],
+    ['not a URL', 'hooks.slack.com/commands/1'],
+  ])('refuses a response_url on %s with SLACK_BAD_RESPONSE_URL', (_name, responseUrl) => {
+    expect(codeOf(() => parse(slashCommandBody({ text: 'Q?', responseUrl }), FORM_TYPE))).toBe('SLACK_BAD_RESPONSE_URL');
+    const click = blockActionsBody({ user: { id: 'U1' }, response_url: responseUrl, actions: [{ action_id: 'share_answer', value: 'x' }] });
+    expect(codeOf(() => parse(click, FORM_TYPE))).toBe('SLACK_BAD_RESPONSE_URL');
   });
 
   it('ignores other interactions and actions', () => {
@@ -107,12 +157,8 @@ describe('parseSlackRequest', () => {
     ['an unknown content type', 'x', 'text/plain'],
     ['a form that is neither command nor interaction', 'a=1', FORM_TYPE],
     ['a forged feedback value', blockActionsBody({ user: { id: 'U1' }, actions: [{ action_id: 'feedback_helpful', value: '{"q":1}' }] }), FORM_TYPE],
+    ['forged modal metadata', new URLSearchParams({ payload: JSON.stringify({ type: 'view_submission', user: { id: 'U1' }, view: { callback_id: 'feedback_wrong_paragraph', private_metadata: '{"v":"x"}' } }) }).toString(), FORM_TYPE],
   ])('rejects %s with SLACK_BAD_PAYLOAD', (_name, body, contentType) => {
-    expect(() => parse(body, contentType)).toThrow(SlackError);
-    try {
-      parse(body, contentType);
-    } catch (error) {
-      expect((error as SlackError).code).toBe('SLACK_BAD_PAYLOAD');
-    }
+    expect(codeOf(() => parse(body, contentType))).toBe('SLACK_BAD_PAYLOAD');
   });
 });

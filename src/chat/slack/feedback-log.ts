@@ -17,6 +17,11 @@ export interface FeedbackRecord {
   readonly article: string;
   /** Cited paragraph ids (`p43`); empty for a refusal. */
   readonly cited: readonly string[];
+  /**
+   * `wrong_paragraph` only: the paragraph ids (`p12`) the person named as the ones that answer, when they named any
+   * (the same field as the reader widget's wrong-source pick; `import-feedback` reads it).
+   */
+  readonly expected?: readonly string[];
   readonly answer: {
     /** False when the bot said the article doesn't say. */
     readonly grounded: boolean;

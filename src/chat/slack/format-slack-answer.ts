@@ -13,13 +13,16 @@ export type SlackBlock =
   | {
       readonly type: 'actions';
       readonly block_id: string;
-      readonly elements: readonly {
-        readonly type: 'button';
-        readonly action_id: string;
-        readonly text: SlackTextObject;
-        readonly value: string;
-      }[];
+      readonly elements: readonly SlackButton[];
     };
+
+export interface SlackButton {
+  readonly type: 'button';
+  readonly action_id: string;
+  readonly text: SlackTextObject;
+  readonly value: string;
+  readonly style?: 'primary' | 'danger';
+}
 
 /** A message body: `text` is the plain fallback (notifications, clients without Block Kit). */
 export interface SlackMessage {
@@ -49,11 +52,10 @@ export interface FormatSlackAnswerOptions {
   readonly question: string;
   /** The article the question was asked about (used by feedback when the answer cites nothing). */
   readonly article: string;
-  /**
-   * Paragraph links are `${publicBaseUrl}/#p12` for `article` (the page served at `/`) and
-   * `${publicBaseUrl}/articles/<slug>#p12` for any other article.
-   */
+  /** Paragraph links are `${publicBaseUrl}/articles/<slug>#p12`, naming the article's slug. */
   readonly publicBaseUrl: string;
+  /** The headline of an article, named in Sources beside each ¶N; without it (or for an unknown slug) the slug is shown. */
+  readonly headlineOf?: (slug: string) => string | undefined;
   /** Repeat the question (slash commands: the reply stands alone in the channel). Default false. */
   readonly showQuestion?: boolean;
 }
@@ -66,12 +68,23 @@ export function escapeMrkdwn(text: string): string {
 /** The URL of paragraph N; without an article, the article of the citation with that number. */
 type ParagraphLinker = (paragraph: number, article?: string) => string;
 
+/** `${publicBaseUrl}/articles/<slug>#p12`: the one shape of every paragraph link the bot sends. */
+export function paragraphUrl(publicBaseUrl: string, slug: string, paragraph: number): string {
+  return `${publicBaseUrl.replace(/\/+$/, '')}/articles/${encodeURIComponent(slug)}#p${paragraph}`;
+}
+
 function createParagraphLinker(options: FormatSlackAnswerOptions): ParagraphLinker {
-  const base = options.publicBaseUrl.replace(/\/+$/, '');
   return (paragraph, article) => {
     const slug = article ?? options.answer.citations.find((c) => c.paragraph === paragraph)?.article ?? options.article;
-    return slug === options.article ? `${base}/#p${paragraph}` : `${base}/articles/${encodeURIComponent(slug)}#p${paragraph}`;
+    return paragraphUrl(options.publicBaseUrl, slug, paragraph);
   };
+}
+
+/** Headlines in Sources are cut to this many characters. */
+const MAX_HEADLINE_CHARS = 150;
+
+function articleName(options: FormatSlackAnswerOptions, slug: string): string {
+  return shorten(options.headlineOf?.(slug) ?? slug, MAX_HEADLINE_CHARS);
 }
 
 /** Shortens to at most `max` characters at a word boundary, ending with an ellipsis. */
@@ -123,17 +136,19 @@ function packSections(text: string, link: ParagraphLinker, max: number): string[
   return chunks;
 }
 
-function sourceLine(citation: Citation, link: ParagraphLinker): string {
-  return `<${link(citation.paragraph, citation.article)}|¶${citation.paragraph}> “${escapeMrkdwn(shorten(citation.quote, MAX_QUOTE_CHARS))}”`;
+function sourceLine(citation: Citation, link: ParagraphLinker, name: string): string {
+  const label = `${escapeMrkdwn(name)}, ¶${citation.paragraph}`;
+  return `<${link(citation.paragraph, citation.article)}|${label}> “${escapeMrkdwn(shorten(citation.quote, MAX_QUOTE_CHARS))}”`;
 }
 
-/** Context blocks listing each cited paragraph once, with its quote and a link to it. */
-function sourcesBlocks(citations: readonly Citation[], link: ParagraphLinker): SlackBlock[] {
+/** Context blocks listing each cited paragraph once, with its article's headline, its quote and a link to it. */
+function sourcesBlocks(options: FormatSlackAnswerOptions, link: ParagraphLinker): SlackBlock[] {
+  const { citations } = options.answer;
   const unique = citations.filter((c, i) => citations.findIndex((o) => o.id === c.id && o.article === c.article) === i);
   const elements: SlackTextObject[] = [{ type: 'mrkdwn', text: '*Sources*' }];
   const capacity = MAX_SOURCE_BLOCKS * SLACK_LIMITS.contextElements - 1;
   const shown = unique.length > capacity ? unique.slice(0, capacity - 1) : unique;
-  for (const citation of shown) elements.push({ type: 'mrkdwn', text: sourceLine(citation, link) });
+  for (const citation of shown) elements.push({ type: 'mrkdwn', text: sourceLine(citation, link, articleName(options, citation.article)) });
   if (shown.length < unique.length) {
     elements.push({ type: 'mrkdwn', text: `…and ${unique.length - shown.length} more` });
   }
@@ -181,7 +196,7 @@ function fallbackText(options: FormatSlackAnswerOptions): string {
   const link = createParagraphLinker(options);
   if (!answer.grounded) return escapeMrkdwn(shorten(refusalText(answer), SLACK_LIMITS.fallbackTextChars));
   const sources = answer.citations.map(
-    (c) => `¶${c.paragraph} ${link(c.paragraph, c.article)} “${escapeMrkdwn(shorten(c.quote, 200))}”`,
+    (c) => `${escapeMrkdwn(articleName(options, c.article))}, ¶${c.paragraph} ${link(c.paragraph, c.article)} “${escapeMrkdwn(shorten(c.quote, 200))}”`,
   );
   const tail = sources.length === 0 ? '' : `\n\nSources:\n${sources.join('\n')}`;
   const body = escapeMrkdwn(shorten(answer.answer, Math.max(200, SLACK_LIMITS.fallbackTextChars - tail.length)));
@@ -202,7 +217,7 @@ export function formatSlackAnswer(options: FormatSlackAnswerOptions): SlackMessa
   if (options.showQuestion === true) {
     head.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `*Q:* ${escapeMrkdwn(shorten(options.question, 2900))}` }] });
   }
-  const tail: SlackBlock[] = answer.grounded ? sourcesBlocks(answer.citations, link) : [];
+  const tail: SlackBlock[] = answer.grounded ? sourcesBlocks(options, link) : [];
   tail.push(feedbackBlock(options));
 
   // A refusal opens with "The article doesn't say" in bold; its own text must then fit beside it.
@@ -216,7 +231,8 @@ export function formatSlackAnswer(options: FormatSlackAnswerOptions): SlackMessa
   }
   let body = packSections(text, link, SLACK_LIMITS.sectionTextChars - headline.length - 1);
   body = [[headline, body[0] ?? ''].filter((t) => t !== '').join(' ') || '…', ...body.slice(1)];
-  const room = SLACK_LIMITS.blocksPerMessage - head.length - tail.length;
+  // One block is kept free for a "Share with channel" button or a "Shared by" line (withShareButton, asSharedBy).
+  const room = SLACK_LIMITS.blocksPerMessage - 1 - head.length - tail.length;
   if (body.length > room) {
     const note = ' … _(answer shortened for Slack)_';
     const cut = (body[room - 1] ?? '').slice(0, SLACK_LIMITS.sectionTextChars - note.length);
@@ -228,12 +244,26 @@ export function formatSlackAnswer(options: FormatSlackAnswerOptions): SlackMessa
   return { text: fallbackText(options), blocks: [...head, ...sections, ...tail] };
 }
 
-/** The short help shown for an empty question or an unknown command. */
-export function formatSlackUsage(command: string): SlackMessage {
-  const text =
-    `Ask me about the article: \`${command} How many North Korean soldiers were killed in Kursk?\`, ` +
-    'or mention me in a channel. Replies cite the paragraphs they come from; ask follow-ups in the thread.';
-  return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
+/** Action id of the "Share with channel" button; its value is the id of the kept answer. */
+export const SHARE_ACTION_ID = 'share_answer';
+
+/** The message with a "Share with channel" button before its feedback buttons (the asker's private copy). */
+export function withShareButton(message: SlackMessage, shareId: string): SlackMessage {
+  const blocks = [...(message.blocks ?? [])];
+  const feedbackAt = blocks.findIndex((b) => b.type === 'actions' && b.block_id === 'feedback');
+  const share: SlackBlock = {
+    type: 'actions',
+    block_id: 'share',
+    elements: [{ type: 'button', action_id: SHARE_ACTION_ID, style: 'primary', text: { type: 'plain_text', text: 'Share with channel' }, value: shareId }],
+  };
+  blocks.splice(feedbackAt < 0 ? blocks.length : feedbackAt, 0, share);
+  return { ...message, blocks };
+}
+
+/** The message as posted to the channel by the asker: a "Shared by" line first. */
+export function asSharedBy(message: SlackMessage, user: string): SlackMessage {
+  const note: SlackBlock = { type: 'context', elements: [{ type: 'mrkdwn', text: `Shared by <@${escapeMrkdwn(user)}>` }] };
+  return { ...message, blocks: [note, ...(message.blocks ?? [])] };
 }
 
 /** A short notice (errors, acknowledgements) as a message. */

@@ -1,5 +1,14 @@
 import { SlackError } from '../../errors.js';
+import { checkResponseUrl } from './check-response-url.js';
+import {
+  decodeModalMetadata,
+  RIGHT_PARAGRAPH_ACTION_ID,
+  RIGHT_PARAGRAPH_BLOCK_ID,
+  WRONG_PARAGRAPH_CALLBACK_ID,
+  type WrongParagraphContext,
+} from './feedback-modal.js';
 import { decodeFeedbackValue, type FeedbackCase } from './feedback-value.js';
+import { SHARE_ACTION_ID } from './format-slack-answer.js';
 
 /** What a verified Slack request asks the bot to do. */
 export type SlackRequest =
@@ -8,6 +17,8 @@ export type SlackRequest =
   | { readonly kind: 'ignored_event'; readonly eventId: string; readonly reason: string }
   | SlackCommandRequest
   | SlackFeedbackRequest
+  | SlackShareRequest
+  | SlackFeedbackSubmission
   | { readonly kind: 'ignored_interaction'; readonly reason: string };
 
 /** An `app_mention` in a channel or a direct message (`message.im`) from a person. */
@@ -21,6 +32,8 @@ export interface SlackMessageRequest {
   readonly text: string;
   /** The thread the reply belongs in: the event's `thread_ts`, or its own `ts` when it starts a thread. */
   readonly threadTs: string;
+  /** The message's own `ts` (what a reaction is added to). */
+  readonly ts: string;
 }
 
 export interface SlackCommandRequest {
@@ -30,7 +43,9 @@ export interface SlackCommandRequest {
   readonly text: string;
   readonly user: string;
   readonly channel: string;
+  /** Checked against SLACK_RESPONSE_URL_HOSTS. */
   readonly responseUrl: string | undefined;
+  readonly triggerId: string | undefined;
 }
 
 export type FeedbackKind = 'helpful' | 'wrong_paragraph' | 'not_in_article';
@@ -49,7 +64,28 @@ export interface SlackFeedbackRequest {
   readonly case: FeedbackCase;
   /** The message's plain-text fallback (the answer), when Slack includes the message. */
   readonly answerText: string | undefined;
+  /** Checked against SLACK_RESPONSE_URL_HOSTS. */
   readonly responseUrl: string | undefined;
+  /** Lets the bot open the "which paragraph?" modal within 3 s of the click. */
+  readonly triggerId: string | undefined;
+}
+
+/** A click on "Share with channel" under an answer only the asker sees. */
+export interface SlackShareRequest {
+  readonly kind: 'share';
+  readonly user: string;
+  /** The kept answer's id (the button's value), not yet checked. */
+  readonly shareId: string;
+  readonly responseUrl: string | undefined;
+}
+
+/** The "Wrong paragraph" modal submitted. */
+export interface SlackFeedbackSubmission {
+  readonly kind: 'feedback_submission';
+  readonly user: string;
+  readonly context: WrongParagraphContext;
+  /** The paragraph picked as the right one (`p12`), undefined when none was; not yet checked against the article. */
+  readonly correct: string | undefined;
 }
 
 export interface ParseSlackRequestOptions {
@@ -57,6 +93,8 @@ export interface ParseSlackRequestOptions {
   readonly contentType: string | undefined;
   /** The verified raw body. */
   readonly rawBody: Buffer;
+  /** SLACK_RESPONSE_URL_HOSTS: a `response_url` elsewhere is refused with `SLACK_BAD_RESPONSE_URL`. */
+  readonly responseUrlHosts: readonly string[];
 }
 
 type Json = Record<string, unknown>;
@@ -142,15 +180,45 @@ function parseEventEnvelope(body: Json): SlackRequest {
     user,
     text: slackTextToPlain(typeof event.text === 'string' ? event.text : '', botUserId, source === 'app_mention'),
     threadTs: str(event.thread_ts) ?? ts,
+    ts,
   };
 }
 
-function parseInteraction(payloadText: string): SlackRequest {
+function responseUrlOf(value: unknown, hosts: readonly string[]): string | undefined {
+  const raw = str(value);
+  return raw === undefined ? undefined : checkResponseUrl(raw, hosts);
+}
+
+function parseViewSubmission(payload: Json, user: string): SlackRequest {
+  const view = isObject(payload.view) ? payload.view : undefined;
+  if (view === undefined || view.callback_id !== WRONG_PARAGRAPH_CALLBACK_ID) {
+    return { kind: 'ignored_interaction', reason: `view ${String(view?.callback_id)}` };
+  }
+  const context = decodeModalMetadata(typeof view.private_metadata === 'string' ? view.private_metadata : '');
+  if (context === undefined) throw badPayload('Feedback modal metadata is not what this bot produced');
+  const values = isObject(view.state) && isObject(view.state.values) ? view.state.values : {};
+  const block = isObject(values[RIGHT_PARAGRAPH_BLOCK_ID]) ? (values[RIGHT_PARAGRAPH_BLOCK_ID] as Json) : {};
+  const element = isObject(block[RIGHT_PARAGRAPH_ACTION_ID]) ? (block[RIGHT_PARAGRAPH_ACTION_ID] as Json) : {};
+  // A select sends {selected_option: {value: "p12"}}, a number field {value: "12"}; neither when left empty.
+  const picked = isObject(element.selected_option) ? str(element.selected_option.value) : str(element.value);
+  const correct = picked === undefined ? undefined : /^\d+$/.test(picked) ? `p${Number(picked)}` : picked;
+  return { kind: 'feedback_submission', user, context, correct };
+}
+
+function parseInteraction(payloadText: string, hosts: readonly string[]): SlackRequest {
   const payload = parseJson(payloadText, 'Interactivity payload');
-  if (payload.type !== 'block_actions') return { kind: 'ignored_interaction', reason: `type ${String(payload.type)}` };
   const user = isObject(payload.user) ? str(payload.user.id) : undefined;
+  if (payload.type === 'view_submission') {
+    if (user === undefined) throw badPayload('view_submission lacks user');
+    return parseViewSubmission(payload, user);
+  }
+  if (payload.type !== 'block_actions') return { kind: 'ignored_interaction', reason: `type ${String(payload.type)}` };
   const action = Array.isArray(payload.actions) ? payload.actions[0] : undefined;
   if (user === undefined || !isObject(action)) throw badPayload('block_actions lacks user or actions');
+  const responseUrl = responseUrlOf(payload.response_url, hosts);
+  if (action.action_id === SHARE_ACTION_ID) {
+    return { kind: 'share', user, shareId: typeof action.value === 'string' ? action.value : '', responseUrl };
+  }
   const feedback = FEEDBACK_ACTIONS[String(action.action_id)];
   if (feedback === undefined) return { kind: 'ignored_interaction', reason: `action ${String(action.action_id)}` };
   const feedbackCase = decodeFeedbackValue(typeof action.value === 'string' ? action.value : '');
@@ -162,14 +230,16 @@ function parseInteraction(payloadText: string): SlackRequest {
     feedback,
     case: feedbackCase,
     answerText: message === undefined ? undefined : str(message.text),
-    responseUrl: str(payload.response_url),
+    responseUrl,
+    triggerId: str(payload.trigger_id),
   };
 }
 
 /**
  * Parses a verified Slack request: Events API envelopes (JSON), slash commands and interactivity
  * payloads (form-encoded). Events the bot does not answer come back as `ignored_*`, not errors.
- * Throws `SlackError` `SLACK_BAD_PAYLOAD` for bodies that are not Slack payloads.
+ * Throws `SlackError` `SLACK_BAD_PAYLOAD` for bodies that are not Slack payloads, and `SLACK_BAD_RESPONSE_URL` for
+ * a `response_url` outside `responseUrlHosts`.
  */
 export function parseSlackRequest(options: ParseSlackRequestOptions): SlackRequest {
   const mediaType = (options.contentType ?? '').split(';')[0]?.trim().toLowerCase();
@@ -181,7 +251,7 @@ export function parseSlackRequest(options: ParseSlackRequestOptions): SlackReque
   const form = new URLSearchParams(text);
   if (form.get('ssl_check') !== null) return { kind: 'ignored_interaction', reason: 'ssl_check' };
   const payload = form.get('payload');
-  if (payload !== null) return parseInteraction(payload);
+  if (payload !== null) return parseInteraction(payload, options.responseUrlHosts);
   const command = form.get('command');
   const user = form.get('user_id');
   const channel = form.get('channel_id');
@@ -194,6 +264,7 @@ export function parseSlackRequest(options: ParseSlackRequestOptions): SlackReque
     text: slackTextToPlain(form.get('text') ?? '', undefined, false),
     user,
     channel,
-    responseUrl: form.get('response_url') ?? undefined,
+    responseUrl: responseUrlOf(form.get('response_url'), options.responseUrlHosts),
+    triggerId: form.get('trigger_id') ?? undefined,
   };
 }

@@ -18,21 +18,46 @@ export interface PostMessageOptions extends SlackMessage {
   readonly threadTs?: string;
 }
 
+export interface PostEphemeralOptions extends SlackMessage {
+  readonly channel: string;
+  /** The only person who sees it. */
+  readonly user: string;
+  readonly threadTs?: string;
+}
+
+export interface ReactionOptions {
+  readonly channel: string;
+  /** The `ts` of the message reacted to. */
+  readonly timestamp: string;
+  /** Emoji name without colons, e.g. `eyes`. */
+  readonly name: string;
+}
+
 /** A body for a slash command's or an interaction's `response_url`. */
-export interface ResponseUrlMessage extends SlackMessage {
+export interface ResponseUrlMessage extends Partial<SlackMessage> {
   readonly response_type?: 'ephemeral' | 'in_channel';
   readonly replace_original?: boolean;
+  /** Deletes the message the interaction came from (e.g. the asker's private copy once shared). */
+  readonly delete_original?: boolean;
 }
 
 export interface SlackWebApi {
   /** `chat.postMessage`; resolves with the posted message's `ts`. */
   postMessage(options: PostMessageOptions): Promise<{ ts: string | undefined }>;
-  /** POSTs JSON to a `response_url` (valid for 30 minutes, 5 uses). */
+  /** `chat.postEphemeral`: a message only `user` sees. */
+  postEphemeral(options: PostEphemeralOptions): Promise<void>;
+  /** `reactions.add`. */
+  addReaction(options: ReactionOptions): Promise<void>;
+  /** `reactions.remove`. */
+  removeReaction(options: ReactionOptions): Promise<void>;
+  /** `views.open`: a modal, within 3 s of the interaction that gave `triggerId`. */
+  openView(triggerId: string, view: Record<string, unknown>): Promise<void>;
+  /** POSTs JSON to a `response_url` (valid for 30 minutes, 5 uses); the caller has checked its host. */
   postToResponseUrl(responseUrl: string, message: ResponseUrlMessage): Promise<void>;
 }
 
 /**
- * A minimal Slack Web API client over `fetch`: the two calls the bot makes. Nothing is called at
+ * A minimal Slack Web API client over `fetch`: the calls the bot makes. Nothing is called at
  * construction (the product must start with no network). Failures, including Slack's `ok: false`
  * replies, throw `SlackError` `SLACK_API_ERROR` naming the method and Slack's error string.
  */
@@ -62,18 +87,34 @@ export function createSlackWebApi(options: SlackWebApiOptions): SlackWebApi {
     return response;
   }
 
+  /** Calls a Web API method with the bot token; Slack's `ok: false` becomes `SLACK_API_ERROR` naming its error. */
+  async function call(method: string, body: Record<string, unknown>): Promise<Record<string, unknown>> {
+    if (options.token === undefined) {
+      throw new SlackError('SLACK_NOT_CONFIGURED', `SLACK_BOT_TOKEN is not set, so the bot cannot call ${method}`);
+    }
+    const response = await send(method, `${baseUrl}/${method}`, body, options.token);
+    const result = (await response.json().catch(() => ({}))) as Record<string, unknown>;
+    if (result.ok !== true) throw new SlackError('SLACK_API_ERROR', `${method} failed: ${String(result.error ?? 'malformed reply')}`);
+    return result;
+  }
+  const thread = (threadTs: string | undefined) => (threadTs === undefined ? {} : { thread_ts: threadTs });
+
   return {
     async postMessage({ channel, threadTs, text, blocks }) {
-      if (options.token === undefined) {
-        throw new SlackError('SLACK_NOT_CONFIGURED', 'SLACK_BOT_TOKEN is not set, so the bot cannot post replies');
-      }
-      const body = { channel, text, blocks, ...(threadTs === undefined ? {} : { thread_ts: threadTs }) };
-      const response = await send('chat.postMessage', `${baseUrl}/chat.postMessage`, body, options.token);
-      const result = (await response.json().catch(() => ({}))) as { ok?: unknown; error?: unknown; ts?: unknown };
-      if (result.ok !== true) {
-        throw new SlackError('SLACK_API_ERROR', `chat.postMessage failed: ${String(result.error ?? 'malformed reply')}`);
-      }
+      const result = await call('chat.postMessage', { channel, text, blocks, ...thread(threadTs) });
       return { ts: typeof result.ts === 'string' ? result.ts : undefined };
+    },
+    async postEphemeral({ channel, user, threadTs, text, blocks }) {
+      await call('chat.postEphemeral', { channel, user, text, blocks, ...thread(threadTs) });
+    },
+    async addReaction({ channel, timestamp, name }) {
+      await call('reactions.add', { channel, timestamp, name });
+    },
+    async removeReaction({ channel, timestamp, name }) {
+      await call('reactions.remove', { channel, timestamp, name });
+    },
+    async openView(triggerId, view) {
+      await call('views.open', { trigger_id: triggerId, view });
     },
     async postToResponseUrl(responseUrl, message) {
       const response = await send('response_url', responseUrl, message);
