@@ -5,13 +5,20 @@ import { loadCorpus } from '../index/load-corpus.js';
 import { LocalEmbeddings, LOCAL_EMBEDDINGS_MODEL_ID } from '../index/local-embeddings.js';
 import { openParagraphIndex, type ParagraphIndex } from '../index/paragraph-index.js';
 import { silentLogger, type Logger } from '../logger.js';
+import { createLexicon, type Lexicon } from '../nlp/lexicon.js';
+import { createTextAnalyzer, type TextAnalyzer } from '../nlp/text-analyzer.js';
 import { AnswerCache } from './answer-cache.js';
 import type { Answer, RetrievedParagraph } from './answer-types.js';
 import type { Answerer, AskOptions, Engine, RetrieveOptions, SummarizeOptions } from './engine-types.js';
 import { createExtractiveAnswerer } from './extractive-answerer.js';
 import { HybridRetriever } from './hybrid-retriever.js';
+import { loadAnswerModel, type AnswerModel } from './pipeline/answer-model.js';
+import { createAnswerPipeline } from './pipeline/answer-pipeline.js';
+import { sentenceCosine, vectorCosine, type ArticleModel } from './pipeline/article-model.js';
+import { featureIndex } from './pipeline/features.js';
+import { rankParagraphs } from './pipeline/rank.js';
 import { createQueryEmbedder } from './query-embedder.js';
-import { standaloneQuestion } from './standalone-question.js';
+import { createStandaloneQuestion, type StandaloneQuestion } from './standalone-question.js';
 import { createArticleSummarizer } from './summarize-article.js';
 import { summaryArticle } from './summary-request.js';
 
@@ -20,6 +27,8 @@ export interface AnswererDependencies {
   readonly extractive: Answerer;
   readonly retriever: HybridRetriever;
   readonly embedQuery: (text: string) => Promise<readonly number[]>;
+  /** The rule-based follow-up rewrite, for when the model cannot condense. */
+  readonly standaloneQuestion: StandaloneQuestion;
   readonly logger: Logger;
 }
 
@@ -50,6 +59,40 @@ export interface EngineOptions {
   readonly beforeIndexSwitch?: (generationDir: string) => Promise<void>;
   /** Extractive answers remembered by question and conversation (see `AnswerCache`); default 2000, 0 turns it off. */
   readonly answerCacheSize?: number;
+  /** The trained answer model; default `models/answer-model.json`. */
+  readonly answerModel?: AnswerModel;
+  /** Shared language tools (tests pass one to many engines); default: new ones. */
+  readonly analyzer?: TextAnalyzer;
+  readonly lexicon?: Lexicon;
+}
+
+/** How many articles an unscoped question is answered from before the surest answer is kept. */
+const ROUTED_ARTICLES = 3;
+
+/** The first-stage retrievers within one article, with the article's own statistics. */
+function scopedFirstStage(
+  model: ArticleModel,
+  query: string,
+  vector: readonly number[] | undefined,
+  mode: 'dense' | 'bm25',
+  k: number,
+): RetrievedParagraph[] {
+  if (mode === 'bm25') {
+    return model.paragraphBm25.search(query, k).map((hit) => ({
+      paragraph: model.paragraphs[hit.doc]!.paragraph,
+      score: hit.score,
+      dense: undefined,
+      bm25: hit.score,
+    }));
+  }
+  return model.paragraphs
+    .map((p) => {
+      const best = Math.max(...p.sentences.map((id) => sentenceCosine(model, vector!, model.sentences[id]!)));
+      const dense = (vectorCosine(vector!, p.vector) + best) / 2;
+      return { paragraph: p.paragraph, score: dense, dense, bm25: undefined };
+    })
+    .sort((a, b) => b.score - a.score || a.paragraph.number - b.paragraph.number)
+    .slice(0, k);
 }
 
 /** Loads the corpus, loads or builds the index, and returns a ready engine. */
@@ -78,8 +121,22 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   });
   const retriever = new HybridRetriever({ index, embeddings });
   const embedQuery = createQueryEmbedder({ embeddings, capacity: 2048 });
-  const extractive = createExtractiveAnswerer({ retriever, embedQuery });
-  const llm = options.llmAnswerer?.({ extractive, retriever, embedQuery, logger });
+  const analyzer = options.analyzer ?? createTextAnalyzer();
+  const standaloneQuestion = createStandaloneQuestion({ analyzer });
+  const pipeline = createAnswerPipeline({
+    articles,
+    chunks: index.chunks,
+    vectors: retriever,
+    analyzer,
+    lexicon: options.lexicon ?? createLexicon(),
+    model: options.answerModel ?? loadAnswerModel(),
+  });
+  const single = articles.length === 1 ? articles[0]!.slug : undefined;
+  /** Articles an unscoped question may be about, best first: every article's answer is then weighed. */
+  const routeArticles = async (question: string): Promise<string[]> =>
+    single !== undefined ? [single] : retriever.candidateArticles(question, await embedQuery(question), ROUTED_ARTICLES);
+  const extractive = createExtractiveAnswerer({ pipeline, embedQuery, routeArticles });
+  const llm = options.llmAnswerer?.({ extractive, retriever, embedQuery, standaloneQuestion, logger });
   const slugs = new Set(articles.map((a) => a.slug));
   const answerCache = new AnswerCache({ capacity: options.answerCacheSize ?? 2000 });
   const summarizeArticle = createArticleSummarizer({ index });
@@ -90,17 +147,32 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     }
   };
 
+  /**
+   * Paragraphs for a query, best first. `hybrid` (default) is the trained pipeline: the article's paragraphs in the
+   * order of their best sentence, each scored by the probability mass of its sentences; an unscoped query is
+   * ranked within each proposed article, the article the pipeline is surest of first. `dense` and `bm25` are
+   * the plain first-stage retrievers, within the article when scoped (ablations for `npm run eval`).
+   */
   const retrieve = async (query: string, opts: RetrieveOptions = {}): Promise<RetrievedParagraph[]> => {
     checkArticle(opts.article);
     const mode = opts.retriever ?? 'hybrid';
-    const vector = mode === 'bm25' ? undefined : await embedQuery(query);
-    return retriever.retrieve({
-      query,
-      k: opts.k ?? retrieveK,
-      mode,
-      ...(vector === undefined ? {} : { vector }),
-      ...(opts.article === undefined ? {} : { article: opts.article }),
-    });
+    const k = opts.k ?? retrieveK;
+    const scope = opts.article ?? single;
+    if (mode !== 'hybrid') {
+      const vector = mode === 'dense' ? await embedQuery(query) : undefined;
+      return scope === undefined
+        ? retriever.search({ query, k, mode, ...(vector === undefined ? {} : { vector }) })
+        : scopedFirstStage(pipeline.articleModel(scope), query, vector, mode, k);
+    }
+    const slugs = scope !== undefined ? [scope] : await routeArticles(query);
+    const results = await Promise.all(slugs.map((slug) => extractive.score(query, slug)));
+    results.sort((a, b) => b.decision.confidence - a.decision.confidence);
+    return results.flatMap((r) => rankParagraphs(r.ranked).map(({ best, probability }) => ({
+      paragraph: best.row.sentence.paragraph,
+      score: probability,
+      dense: best.row.features[featureIndex('cosParagraph')],
+      bm25: best.row.features[featureIndex('bm25Paragraph')],
+    }))).slice(0, k);
   };
 
   const summarize = async (opts: SummarizeOptions): Promise<Answer> => {
@@ -113,8 +185,10 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     article: (slug) => (slug === undefined ? articles[0] : articles.find((a) => a.slug === slug)),
     retrieve,
     summarize,
+    standaloneQuestion,
     async ask(question: string, opts: AskOptions = {}): Promise<Answer> {
       const text = validateQuestion(question, maxQuestionChars);
+      checkArticle(opts.article);
       const history = opts.history ?? [];
       // "Summarize this story", "What are the key points?": the summary, when it is clear which story.
       const summaryOf = summaryArticle(text, { article: opts.article, history, articles });
@@ -142,16 +216,21 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
         history.length > 0 && answerer.condense !== undefined
           ? await answerer.condense({ question: text, history, ...(opts.signal === undefined ? {} : { signal: opts.signal }) })
           : standaloneQuestion(text, history);
-      const candidates = await retrieve(standalone, {
-        k: retrieveK,
-        ...(opts.retriever === undefined ? {} : { retriever: opts.retriever }),
-        ...(opts.article === undefined ? {} : { article: opts.article }),
-      });
+      // The extractive answerer ranks every sentence of the article itself; the LLM gets the top paragraphs.
+      const candidates =
+        answerer === extractive
+          ? []
+          : await retrieve(standalone, {
+              k: retrieveK,
+              ...(opts.retriever === undefined ? {} : { retriever: opts.retriever }),
+              ...(opts.article === undefined ? {} : { article: opts.article }),
+            });
       const answer = await answerer.answer({
         question: text,
         standaloneQuestion: standalone,
         history,
         candidates,
+        ...(opts.article === undefined ? {} : { article: opts.article }),
         onDelta: (delta) => {
           deltas.push(delta);
           opts.onDelta?.(delta);

@@ -26,6 +26,11 @@ export interface Engine {
    * `isSummaryRequest`).
    */
   summarize(options: SummarizeOptions): Promise<Answer>;
+  /**
+   * A follow-up made standalone with the conversation, as `ask` does without an LLM ("What happened to the
+   * soldier he wounded?" -> "... the soldier Bulat wounded?"); the eval runner measures retrieval on it.
+   */
+  standaloneQuestion(question: string, history: readonly ConversationTurn[]): string;
   /** The ranked paragraphs a question retrieves (for evals and debugging). */
   retrieve(query: string, options?: RetrieveOptions): Promise<RetrievedParagraph[]>;
   /** Releases worker threads and timers. */
@@ -88,8 +93,10 @@ export interface AnswerInput {
   /** The question made standalone with the conversation (what retrieval used). */
   readonly standaloneQuestion: string;
   readonly history: readonly ConversationTurn[];
-  /** Retrieved paragraphs, best first. */
+  /** Retrieved paragraphs, best first (the extractive answerer ranks the article's sentences itself). */
   readonly candidates: readonly RetrievedParagraph[];
+  /** The article the question is scoped to; undefined: the whole corpus (the answerer picks the article). */
+  readonly article?: string;
   readonly onDelta?: (text: string) => void;
   readonly signal?: AbortSignal;
 }

@@ -1,26 +1,27 @@
 import type { EmbeddingsInterface } from '@langchain/core/embeddings';
 import type { Chunk } from '../index/chunk-paragraphs.js';
 import type { ParagraphIndex } from '../index/paragraph-index.js';
-import type { RetrievedParagraph, RetrieverMode } from './answer-types.js';
+import type { RetrievedParagraph } from './answer-types.js';
 import { Bm25Index } from './bm25-index.js';
-import { fuseScores } from './fuse-scores.js';
 
-export interface RetrieveRequest {
+export interface SearchRequest {
   readonly query: string;
-  /** The query's embedding, when the caller already has it. */
+  /** The query's unit embedding (needed for `dense`). */
   readonly vector?: readonly number[];
   readonly k: number;
   readonly article?: string;
-  readonly mode: RetrieverMode;
+  readonly mode: 'dense' | 'bm25';
 }
 
-/** How deep each retriever looks before fusion: fusion needs more than the final k from each. */
+/** How deep each first-stage search looks when proposing articles for an unscoped question. */
 const CANDIDATE_DEPTH = 24;
 
 /**
- * Dense (HNSW) and lexical (BM25) retrieval over paragraph chunks, fused by reciprocal rank.
- * Every returned paragraph carries its exact cosine similarity to the query, whichever retriever found
- * it, because the answerer uses it to decide whether the article answers at all.
+ * The corpus-level first stage: dense search over the HNSW graph of paragraphs and BM25 over every paragraph,
+ * used to propose articles for a question asked of the whole corpus (the trained pipeline then answers within
+ * each), as the ablation retrievers of `--retriever dense|bm25`, and by the optional LLM answerer's verifier.
+ * A question scoped to one article never reaches the corpus statistics here: its answer must not depend on
+ * what else the corpus holds.
  */
 export class HybridRetriever {
   readonly bm25: Bm25Index;
@@ -44,30 +45,48 @@ export class HybridRetriever {
     return this.embeddings.embedQuery(query);
   }
 
-  async retrieve(request: RetrieveRequest): Promise<RetrievedParagraph[]> {
+  /** Paragraphs by dense similarity (HNSW) or by BM25 over the corpus, best first. */
+  async search(request: SearchRequest): Promise<RetrievedParagraph[]> {
     const chunks = this.index.chunks;
     const allow =
       request.article === undefined ? undefined : (doc: number) => chunks[doc]?.paragraph.article === request.article;
-    const depth = Math.max(CANDIDATE_DEPTH, request.k);
-    const vector = request.mode === 'bm25' && request.vector === undefined ? undefined : (request.vector ?? (await this.embed(request.query)));
-
-    const denseRanked: number[] = [];
-    if (vector !== undefined && request.mode !== 'bm25') {
-      const available = allow === undefined ? chunks.length : chunks.filter((_, i) => allow(i)).length;
-      const k = Math.min(depth, available);
-      if (k > 0) denseRanked.push(...this.index.store.index.searchKnn([...vector], k, allow).neighbors);
+    if (request.mode === 'bm25') {
+      return this.bm25.search(request.query, request.k, allow).map((hit) => ({
+        paragraph: chunks[hit.doc]!.paragraph,
+        score: hit.score,
+        dense: undefined,
+        bm25: hit.score,
+      }));
     }
-    const bm25Hits = request.mode === 'dense' ? [] : this.bm25.search(request.query, depth, allow);
-    const bm25Scores = new Map(bm25Hits.map((hit) => [hit.doc, hit.score]));
-    const candidates = [...new Set([...denseRanked, ...bm25Hits.map((hit) => hit.doc)])];
-    const dense = new Map(vector === undefined ? [] : candidates.map((doc) => [doc, this.denseSimilarity(vector, doc)] as const));
-    const fused = fuseScores(candidates, dense, bm25Scores, request.mode);
-    return fused.slice(0, request.k).map(({ doc, score }) => ({
-      paragraph: chunks[doc]!.paragraph,
-      score,
-      dense: dense.get(doc),
-      bm25: bm25Scores.get(doc),
-    }));
+    const vector = request.vector ?? (await this.embed(request.query));
+    const available = allow === undefined ? chunks.length : chunks.filter((_, i) => allow(i)).length;
+    const k = Math.min(Math.max(request.k, CANDIDATE_DEPTH), available);
+    if (k === 0) return [];
+    const neighbors = this.index.store.index.searchKnn([...vector], k, allow).neighbors;
+    return neighbors
+      .map((doc) => ({ doc, dense: this.denseSimilarity(vector, doc) }))
+      .sort((a, b) => b.dense - a.dense || a.doc - b.doc)
+      .slice(0, request.k)
+      .map(({ doc, dense }) => ({ paragraph: chunks[doc]!.paragraph, score: dense, dense, bm25: undefined }));
+  }
+
+  /**
+   * Articles worth answering an unscoped question from: those holding a paragraph among the dense or the BM25
+   * top 24, ordered by their best rank in either list (no weights to tune: the pipeline decides among them).
+   */
+  async candidateArticles(query: string, vector: readonly number[], limit: number): Promise<string[]> {
+    const [dense, lexical] = await Promise.all([
+      this.search({ query, vector, k: CANDIDATE_DEPTH, mode: 'dense' }),
+      this.search({ query, k: CANDIDATE_DEPTH, mode: 'bm25' }),
+    ]);
+    const best = new Map<string, number>();
+    for (const list of [dense, lexical]) {
+      list.forEach((hit, rank) => {
+        const slug = hit.paragraph.article;
+        best.set(slug, Math.min(best.get(slug) ?? Infinity, rank));
+      });
+    }
+    return [...best].sort((a, b) => a[1] - b[1] || a[0].localeCompare(b[0])).slice(0, limit).map(([slug]) => slug);
   }
 
   /**

@@ -1,6 +1,7 @@
+import type { TextAnalyzer } from '../nlp/text-analyzer.js';
 import type { ConversationTurn } from './answer-types.js';
 
-/**
+/*
  * Makes a follow-up question standalone for retrieval, without an LLM.
  *
  * - A question that names its own subject and points back at nothing stands alone.
@@ -14,16 +15,33 @@ import type { ConversationTurn } from './answer-types.js';
 const PERSON_PRONOUN = /\b(he|she|him|his|her|hers|himself|herself)\b/i;
 const REFERS_BACK =
   /\b(?:he|she|him|her|his|hers|himself|herself|they|them|their|theirs|it|its|that|this|those|these|there|then|same)\b|^(?:and|but|so|also|what about|how about|what else)\b/i;
-const NAME = /\b\p{Lu}[\p{Ll}'’-]*(?:\s+\p{Lu}[\p{Ll}'’-]*)*/gu;
-const NOT_NAMES = new Set([
-  'Who', 'What', 'When', 'Where', 'Why', 'How', 'Which', 'Did', 'Does', 'Do', 'Is', 'Are', 'Was', 'Were', 'Can', 'Could',
-  'Would', 'Will', 'Has', 'Have', 'Had', 'The', 'A', 'An', 'And', 'But', 'So', 'In', 'On', 'At', 'Tell', 'According', 'I',
-  'He', 'She', 'They', 'It', 'We', 'Our', 'Some', 'By', 'For', 'From', 'Also', 'That', 'This', 'There', 'If', 'Capt', 'Gen',
-  'January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December',
-  'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday', 'Early', 'Late', 'Last', 'One', 'Two',
-]);
+/** See the rules above; `createStandaloneQuestion` binds them to the engine's text analyzer. */
+export interface StandaloneQuestionOptions {
+  /** Names are the proper-noun runs of its parse (wink POS tags), not capitalised words. */
+  readonly analyzer: TextAnalyzer;
+}
 
-export function standaloneQuestion(question: string, history: readonly ConversationTurn[]): string {
+export type StandaloneQuestion = (question: string, history: readonly ConversationTurn[]) => string;
+
+export function createStandaloneQuestion(options: StandaloneQuestionOptions): StandaloneQuestion {
+  const namesIn = (text: string): string[] => {
+    const names: string[] = [];
+    for (const span of options.analyzer.analyze(text).names) {
+      const name = span.text.replace(/['’]s$/, '');
+      if (!names.includes(name)) names.push(name);
+    }
+    return names;
+  };
+  const standaloneQuestion: StandaloneQuestion = (question, history) => resolve(question, history, namesIn, standaloneQuestion);
+  return standaloneQuestion;
+}
+
+function resolve(
+  question: string,
+  history: readonly ConversationTurn[],
+  namesIn: (text: string) => string[],
+  standaloneQuestion: StandaloneQuestion,
+): string {
   if (history.length === 0) return question;
   const previous = history.at(-1)!;
   const previousStandalone = stripContext(standaloneQuestion(previous.question, history.slice(0, -1)));
@@ -50,19 +68,4 @@ export function standaloneQuestion(question: string, history: readonly Conversat
 /** A standalone question without the bracketed context it carried. */
 function stripContext(question: string): string {
   return question.replace(/\s*\([^()]*\)\s*$/, '');
-}
-
-/** Capitalised names in a text, first one first; question words, months and sentence openers left out. */
-function namesIn(text: string): string[] {
-  const names: string[] = [];
-  for (const match of text.matchAll(NAME)) {
-    const words = match[0]
-      .split(/\s+/)
-      .map((w) => w.replace(/['’]s$/, ''))
-      .filter((w) => !NOT_NAMES.has(w) && !/-\p{Ll}/u.test(w));
-    if (words.length === 0) continue;
-    const name = words.join(' ');
-    if (!names.includes(name)) names.push(name);
-  }
-  return names;
 }

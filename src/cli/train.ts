@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { HybridRetriever } from '../chat/hybrid-retriever.js';
 import { DEFAULT_ANSWER_MODEL_PATH } from '../chat/pipeline/answer-model.js';
 import { createAnswerPipeline } from '../chat/pipeline/answer-pipeline.js';
+import { createStandaloneQuestion } from '../chat/standalone-question.js';
 import { loadConfig } from '../config.js';
 import { isAppError } from '../errors.js';
 import { findSuites } from '../eval/find-suites.js';
@@ -58,13 +59,19 @@ async function main(): Promise<number> {
     const lexicon = createLexicon();
     const pipeline = createAnswerPipeline({ articles, chunks: index.chunks, vectors: retriever, analyzer, lexicon });
     const suites = (await findSuites(path.resolve('evals'))).filter((s) => !s.fixture);
-    const questions = collectTrainingQuestions({ suites, pipeline, lexicon });
+    const questions = collectTrainingQuestions({ suites, pipeline, lexicon, standaloneQuestion: createStandaloneQuestion({ analyzer }) });
     logger.info('train: questions collected', { questions: questions.length });
     const analyzed = questions.map((q) => ({ q, model: pipeline.analyze(q.text, q.slug) }));
     const vectors = await embeddings.embedDocuments(analyzed.map((a) => a.model.text));
     const examples: TrainingExample[] = analyzed.map(({ q, model }, i) => ({
       question: q,
-      context: pipeline.features({ question: model, slug: q.slug, vector: vectors[i]!, ...(q.exclude === undefined ? {} : { exclude: q.exclude }) }),
+      context: pipeline.features({
+        question: model,
+        slug: q.slug,
+        vector: vectors[i]!,
+        ...(q.exclude === undefined ? {} : { exclude: q.exclude }),
+        ...(q.history === undefined ? {} : { history: q.history }),
+      }),
     }));
     logger.info('train: features computed', { examples: examples.length, seconds: Math.round((performance.now() - started) / 100) / 10 });
     const { model, report } = trainAnswerModel({ examples });

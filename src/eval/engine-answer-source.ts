@@ -1,7 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { Answer, ConversationTurn, RetrieverMode } from '../chat/answer-types.js';
 import type { Engine } from '../chat/engine-types.js';
-import { standaloneQuestion } from '../chat/standalone-question.js';
 import { isAppError } from '../errors.js';
 import type { AnswerSource, AskOutcome, Conversation, RankedRetrieval } from './answer-source.js';
 
@@ -18,7 +17,7 @@ export interface EngineAnswerSourceOptions {
 
 /**
  * Answers in-process with the same engine the server uses. Each conversation keeps its own history.
- * `rank` makes the question standalone exactly as `engine.ask` does (`standaloneQuestion` with the history before
+ * `rank` makes the question standalone exactly as `engine.ask` does (`engine.standaloneQuestion` with the history before
  * that question) and retrieves the top `RANK_DEPTH`, so retrieval metrics measure the query the answer was built from.
  */
 export function createEngineAnswerSource(options: EngineAnswerSourceOptions): AnswerSource {
@@ -50,7 +49,7 @@ export function createEngineAnswerSource(options: EngineAnswerSourceOptions): An
           return { answer, error: null, latencyMs, answerer: answer.answerer };
         },
         async rank(question, article): Promise<RankedRetrieval> {
-          const query = standaloneQuestion(question.replace(/\s+/g, ' ').trim(), historyBeforeLastAsk);
+          const query = engine.standaloneQuestion(question.replace(/\s+/g, ' ').trim(), historyBeforeLastAsk);
           const retrieved = await engine.retrieve(query, {
             k: RANK_DEPTH,
             ...(article === undefined ? {} : { article }),

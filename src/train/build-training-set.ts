@@ -1,14 +1,18 @@
+import type { Answer, Citation, ConversationTurn } from '../chat/answer-types.js';
 import type { AnswerPipeline } from '../chat/pipeline/answer-pipeline.js';
+import type { ArticleModel, SentenceModel } from '../chat/pipeline/article-model.js';
+import type { StandaloneQuestion } from '../chat/standalone-question.js';
 import type { QuestionContext } from '../chat/pipeline/features.js';
 import { generateQuestions, seededRandom, shuffle } from '../chat/pipeline/generate-questions.js';
 import type { Lexicon } from '../nlp/lexicon.js';
 import { normalizeForMatch } from '../eval/match-text.js';
-import type { Suite } from '../eval/suite-types.js';
+import type { Suite, SuiteTurn } from '../eval/suite-types.js';
 import { resolveCaseArticle } from '../eval/validate-suite.js';
 
 /**
  * The labelled questions the answer model is trained on:
- * - the first turn of every `dev` case of the eval suites (hand-written questions; never a `test` case);
+ * - every turn of every `dev` case of the eval suites (hand-written questions; never a `test` case), follow-ups
+ *   with the history their right earlier answers make;
  * - questions generated from the sentences of the articles those dev cases are about (generate-questions.ts), with
  *   WordNet paraphrase noise;
  * - "answer removed" copies: a question asked of its article with the paragraphs that answer it left out, which
@@ -27,6 +31,8 @@ export interface TrainingQuestion {
   readonly sentences: ReadonlySet<number>;
   /** Paragraphs hidden from the candidates ("answer removed" copies). */
   readonly exclude?: ReadonlySet<string>;
+  /** For a follow-up turn: what the earlier turns' right answers quoted and cited. */
+  readonly history?: { readonly quotes: readonly string[]; readonly paragraphs: ReadonlySet<string> };
 }
 
 export interface TrainingExample {
@@ -38,6 +44,8 @@ export interface BuildTrainingSetOptions {
   readonly suites: readonly Suite[];
   readonly pipeline: AnswerPipeline;
   readonly lexicon: Lexicon;
+  /** The engine's follow-up rewrite: a conversation's later turns are trained on as the engine will see them. */
+  readonly standaloneQuestion: StandaloneQuestion;
   /** Generated questions per article (before removal copies); default 120. */
   readonly generatedPerArticle?: number;
   /** Share of answerable questions that also get an "answer removed" copy; default 0.5. */
@@ -55,29 +63,7 @@ export function collectTrainingQuestions(options: BuildTrainingSetOptions): Trai
       const slug = resolveCaseArticle(suite, testCase, pipeline.articles);
       if (slug === undefined) continue;
       devArticles.add(slug);
-      const turn = testCase.turns[0]!;
-      const model = pipeline.articleModel(slug);
-      const label = `${suite.name}/${testCase.id}`;
-      if (turn.expect.unanswerable) {
-        questions.push({ source: 'suite', label, slug, text: turn.question, paragraphs: new Set(), sentences: new Set() });
-        continue;
-      }
-      const paragraphs = new Set<string>();
-      for (const p of model.paragraphs) {
-        const text = normalizeForMatch(p.paragraph.text);
-        const listed = turn.expect.paragraphs.includes(p.paragraph.number);
-        const evidenced = turn.expect.evidence.some((alts) => alts.some((a) => text.includes(normalizeForMatch(a))));
-        if (listed || evidenced) paragraphs.add(p.paragraph.id);
-      }
-      const passages = turn.expect.evidence.flat();
-      const sentences = new Set<number>();
-      for (const p of model.paragraphs) {
-        if (!paragraphs.has(p.paragraph.id)) continue;
-        const holding = p.sentences.filter((id) => passages.some((a) => overlaps(model.sentences[id]!.sentence.text, a)));
-        for (const id of holding.length > 0 ? holding : p.sentences) sentences.add(id);
-      }
-      if (sentences.size === 0) continue;
-      questions.push({ source: 'suite', label, slug, text: turn.question, paragraphs, sentences });
+      questions.push(...caseQuestions(`${suite.name}/${testCase.id}`, testCase.turns, slug, pipeline.articleModel(slug), options.standaloneQuestion));
     }
   }
   for (const slug of [...devArticles].sort()) {
@@ -103,6 +89,74 @@ export function collectTrainingQuestions(options: BuildTrainingSetOptions): Trai
     questions.push({ ...q, source: 'removed', label: `${q.label}#removed`, paragraphs: new Set(), sentences: new Set(), exclude: q.paragraphs });
   }
   return questions;
+}
+
+/**
+ * One dev case's questions: every turn, later turns made standalone with the history the right earlier answers
+ * would have made (what they quoted and cited), so the ranker learns what a follow-up looks like.
+ */
+function caseQuestions(
+  label: string,
+  turns: readonly SuiteTurn[],
+  slug: string,
+  model: ArticleModel,
+  standaloneQuestion: StandaloneQuestion,
+): TrainingQuestion[] {
+  const out: TrainingQuestion[] = [];
+  const history: ConversationTurn[] = [];
+  turns.forEach((turn, t) => {
+    const text = t === 0 ? turn.question : standaloneQuestion(turn.question, history);
+    const recent = history.slice(-2).flatMap((h) => h.answer.citations);
+    const base = {
+      source: 'suite' as const,
+      label: t === 0 ? label : `${label}#${t + 1}`,
+      slug,
+      text,
+      ...(t === 0 ? {} : { history: { quotes: recent.map((c) => c.quote), paragraphs: new Set(recent.map((c) => c.id)) } }),
+    };
+    if (turn.expect.unanswerable) {
+      out.push({ ...base, paragraphs: new Set(), sentences: new Set() });
+      history.push({ question: turn.question, answer: goldAnswer([]) });
+      return;
+    }
+    const paragraphs = new Set<string>();
+    for (const p of model.paragraphs) {
+      const paragraphText = normalizeForMatch(p.paragraph.text);
+      const listed = turn.expect.paragraphs.includes(p.paragraph.number);
+      const evidenced = turn.expect.evidence.some((alts) => alts.some((a) => paragraphText.includes(normalizeForMatch(a))));
+      if (listed || evidenced) paragraphs.add(p.paragraph.id);
+    }
+    const passages = turn.expect.evidence.flat();
+    const sentences = new Set<number>();
+    for (const p of model.paragraphs) {
+      if (!paragraphs.has(p.paragraph.id)) continue;
+      const holding = p.sentences.filter((id) => passages.some((a) => overlaps(model.sentences[id]!.sentence.text, a)));
+      for (const id of holding.length > 0 ? holding : p.sentences) sentences.add(id);
+    }
+    out.push({ ...base, paragraphs, sentences });
+    history.push({ question: turn.question, answer: goldAnswer([...sentences].map((id) => model.sentences[id]!)) });
+  });
+  return out;
+}
+
+/** The answer a conversation's earlier turn should have had: its answer sentences, cited. */
+function goldAnswer(sentences: readonly SentenceModel[]): Answer {
+  const citations: Citation[] = sentences.map((s) => ({
+    id: s.paragraph.id,
+    article: s.paragraph.article,
+    paragraph: s.paragraph.number,
+    text: s.paragraph.text,
+    quote: s.sentence.text,
+  }));
+  return {
+    answer: sentences.map((s) => s.sentence.text).join(' '),
+    grounded: sentences.length > 0,
+    confidence: sentences.length > 0 ? 1 : 0,
+    citations,
+    related: [],
+    answerer: 'gold',
+    notes: [],
+  };
 }
 
 /** Whether a sentence holds (part of) an evidence passage: the passage itself, or four of its words in a row. */

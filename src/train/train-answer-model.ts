@@ -17,8 +17,13 @@ export interface TrainOptions {
   /** Weight of a generated question relative to a hand-written one; default 0.3. */
   readonly generatedWeight?: number;
   readonly l2?: number;
-  /** A wrong citation costs this many refusals when the threshold is chosen; default 2. */
+  /**
+   * When the threshold is chosen, a wrong citation (or an answered unanswerable question) costs this many correct
+   * answers; refusing an answerable question costs half of one. Default 1.5: a wrong citation is the worst outcome.
+   */
   readonly wrongCost?: number;
+  /** Weights of the answerability examples by source (hand-written questions weigh 1). */
+  readonly answerabilityWeights?: { readonly generated?: number; readonly removedSuite?: number; readonly removedGenerated?: number };
 }
 
 export interface ArticleReport {
@@ -81,8 +86,15 @@ export function trainAnswerModel(options: TrainOptions): { model: AnswerModel; r
       const correct = top !== undefined && example.question.paragraphs.has(top.row.sentence.paragraph.id);
       return { example, x: answerabilityFeatures(example.context, ranked), y: correct ? 1 : 0 };
     });
+  const aw = options.answerabilityWeights ?? {};
   const answerabilityWeight = (e: TrainingExample): number =>
-    e.question.source === 'suite' ? 1 : e.question.source === 'generated' ? generatedWeight : e.question.label.startsWith('generated/') ? generatedWeight : 0.7;
+    e.question.source === 'suite'
+      ? 1
+      : e.question.source === 'generated'
+        ? (aw.generated ?? generatedWeight)
+        : e.question.label.startsWith('generated/')
+          ? (aw.removedGenerated ?? generatedWeight)
+          : (aw.removedSuite ?? 0.7);
   const fitAnswerability = (rows: ReturnType<typeof answerabilityRows>): LinearModel =>
     fitLogistic(
       rows.map((r) => r.x),
@@ -118,7 +130,7 @@ export function trainAnswerModel(options: TrainOptions): { model: AnswerModel; r
 
   const sweep = [];
   for (let t = 0.05; t <= 0.951; t += 0.025) sweep.push({ threshold: round(t), ...summarize(outcomes, t) });
-  const wrongCost = options.wrongCost ?? 2;
+  const wrongCost = options.wrongCost ?? 1.5;
   const utility = (s: ReturnType<typeof summarize> & { threshold: number }): number =>
     s.hitCount + s.refusedUnanswerable - wrongCost * (s.wrongCount + s.answeredUnanswerable) - 0.5 * s.falseRefusalCount;
   const best = sweep.reduce((a, b) => (utility(b) > utility(a) ? b : a));

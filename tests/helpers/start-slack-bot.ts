@@ -79,6 +79,7 @@ export function recordingEngine(engine: Engine, delayMs = 0): RecordingEngine {
     articles: engine.articles,
     article: (slug) => engine.article(slug),
     retrieve: (query, options) => engine.retrieve(query, options),
+    standaloneQuestion: (question, history) => engine.standaloneQuestion(question, history),
     summarize: (options) => engine.summarize(options),
     close: () => engine.close(),
     async ask(question: string, options?: AskOptions) {

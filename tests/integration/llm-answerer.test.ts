@@ -6,7 +6,6 @@ import type { AskOptions } from '../../src/chat/engine-types.js';
 import { CONDENSE_SYSTEM_PROMPT } from '../../src/chat/llm/condense-prompt.js';
 import { createLlmAnswerer, createLlmAnswererFactory } from '../../src/chat/llm/create-llm-answerer.js';
 import { GROUNDED_SYSTEM_PROMPT } from '../../src/chat/llm/grounded-prompt.js';
-import { standaloneQuestion } from '../../src/chat/standalone-question.js';
 import type { LlmConfig } from '../../src/config.js';
 import type { Article, Paragraph } from '../../src/index/article.js';
 import { loadCorpus } from '../../src/index/load-corpus.js';
@@ -265,7 +264,7 @@ describe('LLM answerer (scripted model, real engine)', () => {
       const before = model.calls.length;
       await ask('What happened to the soldier he wounded?', { history });
       const grounded = model.calls[before + 1]!;
-      expect(grounded.human).toContain(`<question>\n${standaloneQuestion('What happened to the soldier he wounded?', history)}\n</question>`);
+      expect(grounded.human).toContain(`<question>\n${test.engine.standaloneQuestion('What happened to the soldier he wounded?', history)}\n</question>`);
       expect(logger.lines.some((l) => l.includes('llm condense failed'))).toBe(true);
     });
   });

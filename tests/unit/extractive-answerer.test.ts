@@ -42,7 +42,7 @@ describe('extractive answering (hashing embeddings, real HNSW index)', () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  it('answers from the best sentence with its marker and a citation carrying the quote', async () => {
+  it('answers a typed question with the fact first, then the sentence it comes from, both marked', async () => {
     const answer = await engine.ask('How much will the flood barrier cost?');
     expect(answer.grounded).toBe(true);
     expect(answer.citations.map((c) => c.paragraph)).toEqual([3]);
@@ -52,7 +52,7 @@ describe('extractive answering (hashing embeddings, real HNSW index)', () => {
       quote: 'The barrier will cost $42 million and take three years to finish, said Mayor Ana Ruiz.',
     });
     expect(answer.answer).toBe(
-      'The barrier will cost $42 million and take three years to finish, said Mayor Ana Ruiz [¶3].',
+      '$42 million [¶3]. The barrier will cost $42 million and take three years to finish, said Mayor Ana Ruiz [¶3].',
     );
     expectConsistent(answer);
   });

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Answer } from '../../src/chat/answer-types.js';
-import { standaloneQuestion } from '../../src/chat/standalone-question.js';
+import { createStandaloneQuestion } from '../../src/chat/standalone-question.js';
+import { createTextAnalyzer } from '../../src/nlp/text-analyzer.js';
+
+const standaloneQuestion = createStandaloneQuestion({ analyzer: createTextAnalyzer() });
 
 const answer = (quote: string): Answer => ({
   answer: quote,

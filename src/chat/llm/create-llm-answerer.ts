@@ -6,7 +6,6 @@ import type { Answer, Citation, RetrievedParagraph } from '../answer-types.js';
 import { composeRefusal } from '../compose-answer.js';
 import type { AnswererDependencies } from '../create-engine.js';
 import type { AnswerInput, Answerer, CondenseInput } from '../engine-types.js';
-import { standaloneQuestion } from '../standalone-question.js';
 import { onlyAddressesAssistant } from '../addresses-assistant.js';
 import { buildCondenseMessages, parseCondensed } from './condense-prompt.js';
 import { createChatModel } from './create-chat-model.js';
@@ -52,7 +51,7 @@ export interface LlmAnswererOptions {
 
 export function createLlmAnswerer(options: LlmAnswererOptions): Answerer {
   const { chatModel, timeoutMs } = options;
-  const { extractive, retriever, embedQuery, logger } = options.dependencies;
+  const { extractive, retriever, embedQuery, standaloneQuestion, logger } = options.dependencies;
   const maxParagraphs = options.maxParagraphs ?? 6;
   const maxQuestionChars = options.maxQuestionChars ?? 1000;
 

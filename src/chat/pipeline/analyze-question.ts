@@ -103,13 +103,16 @@ export function analyzeQuestion(text: string, options: AnalyzeQuestionOptions): 
 
   const speaker = speakerAsked(analysis, whIndex, lexicon);
   if (speaker !== undefined && (expects === 'other' || expects === 'definition')) expects = 'quote';
+  // "Who is Bulat?", "Where is Kursk?": a description of the name asked about, not another name or place.
   const identity = identityAsked(analysis, whIndex);
-  if (identity !== undefined && expects === 'other') expects = 'definition';
+  if (identity !== undefined) expects = 'definition';
+  // "how many / much / old / long / far ...": the modifier belongs to the question word, not to the subject.
+  const whModifier = wh === 'how' && (next?.pos === 'ADJ' || next?.pos === 'ADV') ? whIndex + 1 : -1;
 
   const terms: QuestionTerm[] = [];
   const seen = new Set<string>();
   tokens.forEach((token, i) => {
-    if (i === whIndex || token.pos === 'PUNCT' || token.pos === 'AUX' || token.pos === 'PRON' || token.pos === 'DET') return;
+    if (i === whIndex || i === whModifier || token.pos === 'PUNCT' || token.pos === 'AUX' || token.pos === 'PRON' || token.pos === 'DET') return;
     const isName = token.pos === 'PROPN' && /^\p{Lu}/u.test(token.text);
     const lemma = isName ? token.text.toLowerCase().replace(/['’]s$/, '') : token.lemma;
     if (token.stop && !isName && token.pos !== 'NUM') return;
@@ -181,6 +184,14 @@ function isDefinitionQuestion(tokens: readonly TextToken[], whIndex: number): bo
  */
 function speakerAsked(analysis: AnalyzedText, whIndex: number, lexicon: Lexicon): string | undefined {
   const { tokens } = analysis;
+  // "..., according to Cha?" names whose account the question wants.
+  const according = tokens.findIndex((t, i) => t.lemma === 'accord' && tokens[i + 1]?.lemma === 'to');
+  if (according !== -1) {
+    const span = analysis.names.find((n) => n.firstToken > according && n.firstToken <= according + 3);
+    if (span !== undefined) return span.text;
+    const noun = tokens.slice(according + 2, according + 5).find((t) => t.pos === 'NOUN' && isPersonNoun(lexicon, t.lemma));
+    if (noun !== undefined) return noun.lemma;
+  }
   if (whIndex === -1) return undefined;
   for (let v = whIndex + 1; v < tokens.length; v += 1) {
     const verb = tokens[v]!;
@@ -205,9 +216,11 @@ function identityAsked(analysis: AnalyzedText, whIndex: number): string | undefi
   const { tokens } = analysis;
   if (whIndex === -1) return undefined;
   const wh = tokens[whIndex]!.text.toLowerCase();
-  if (wh !== 'who' && wh !== 'what') return undefined;
+  if (wh !== 'who' && wh !== 'what' && wh !== 'where') return undefined;
   if (tokens[whIndex + 1]?.lemma !== 'be') return undefined;
   const rest = tokens.slice(whIndex + 2).filter((t) => t.pos !== 'PUNCT' && t.pos !== 'DET');
   if (rest.length === 0 || rest.length > 4 || rest.some((t) => t.pos === 'VERB' || t.pos === 'ADP')) return undefined;
+  // "Where is X" identifies a named place only; "Where is the meeting" asks for a place.
+  if (wh === 'where' && !rest.every((t) => t.pos === 'PROPN')) return undefined;
   return rest.map((t) => t.text).join(' ');
 }

@@ -23,10 +23,45 @@ export const ANSWERABILITY_FEATURES = [
   ['topSpeakerOther', 'the question asks for someone\'s words and the best sentence is not theirs'],
   ['bm25Strength', 'best paragraph BM25 over the question\'s total IDF'],
   ['termCount', 'log of the number of question content words'],
+  ['topNamesParagraph', 'share of the question\'s names found in the best sentence\'s paragraph (1 when it names none)'],
+  ['topWordsParagraph', 'IDF-weighted share of the question\'s other words in that paragraph, WordNet closeness counted'],
+  ['weakestWord', 'closeness of the question word the paragraph matches least (1 when every word is there)'],
+  ['absentWords', 'question words (not names) the article never mentions, not even through WordNet (0, 1, 2 or more)'],
 ] as const;
 
 export type AnswerabilityFeatureName = (typeof ANSWERABILITY_FEATURES)[number][0];
 export const ANSWERABILITY_FEATURE_NAMES: readonly AnswerabilityFeatureName[] = ANSWERABILITY_FEATURES.map(([name]) => name);
+
+/** How the best paragraph meets the question: its names, its other words, and the word it matches least. */
+function paragraphMatch(
+  context: QuestionContext,
+  closeness: Float64Array,
+): Pick<Record<AnswerabilityFeatureName, number>, 'topNamesParagraph' | 'topWordsParagraph' | 'weakestWord' | 'absentWords'> {
+  let names = 0;
+  let namesHit = 0;
+  let words = 0;
+  let wordsHit = 0;
+  let weakest = 1;
+  let absent = 0;
+  context.matchers.forEach((m, k) => {
+    const c = closeness[k] ?? 0;
+    if (m.term.name) {
+      names += 1;
+      if (c === 1) namesHit += 1;
+    } else {
+      words += m.weight;
+      wordsHit += m.weight * c;
+      if (m.inArticle === 0) absent += 1;
+    }
+    weakest = Math.min(weakest, c);
+  });
+  return {
+    topNamesParagraph: names === 0 ? 1 : namesHit / names,
+    topWordsParagraph: words === 0 ? 1 : wordsHit / words,
+    weakestWord: weakest,
+    absentWords: Math.min(2, absent),
+  };
+}
 
 export function answerabilityFeatures(context: QuestionContext, ranked: readonly RankedSentence[]): Float64Array {
   const f = new Float64Array(ANSWERABILITY_FEATURE_NAMES.length);
@@ -54,6 +89,7 @@ export function answerabilityFeatures(context: QuestionContext, ranked: readonly
     topSpeakerOther: x[featureIndex('speakerOther')]!,
     bm25Strength: context.bm25Strength,
     termCount: Math.log(1 + context.question.terms.length),
+    ...paragraphMatch(context, top.row.paragraphCloseness),
   };
   ANSWERABILITY_FEATURE_NAMES.forEach((name, i) => {
     f[i] = values[name];

@@ -4,6 +4,7 @@ import type { Sentence } from '../../index/split-sentences.js';
 import { tokenize } from '../../index/tokenize.js';
 import type { Lexicon } from '../../nlp/lexicon.js';
 import type { AnalyzedText, EntityKind, TextAnalyzer } from '../../nlp/text-analyzer.js';
+import { addressesAssistant } from '../addresses-assistant.js';
 import { Bm25Index } from '../bm25-index.js';
 import { attributeSpeakers } from './attribute-speakers.js';
 import { buildNameRegistry, type NameKind, type NameRegistry } from './name-registry.js';
@@ -39,6 +40,8 @@ export interface SentenceModel {
   readonly speaker: string | undefined;
   /** The sentence holds quotation marks. */
   readonly quoted: boolean;
+  /** Text addressed to an AI assistant (a prompt injection): never a candidate answer. */
+  readonly addressesAssistant: boolean;
   /** Offset of the sentence's unit vector in the corpus sentence vectors. */
   readonly vectorIndex: number;
 }
@@ -154,6 +157,7 @@ export function buildArticleModel(options: BuildArticleModelOptions): ArticleMod
         speaker: speakers[paragraphIndex]![indexInParagraph],
         referent,
         quoted: /["“”]/.test(sentence.text),
+        addressesAssistant: addressesAssistant(sentence.text),
         vectorIndex: offset + indexInParagraph,
       });
     });

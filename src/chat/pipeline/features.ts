@@ -42,6 +42,7 @@ export const SENTENCE_FEATURES = [
   ['speakerOther', 'the question asks for someone\'s words and the sentence reports someone else\'s or nobody\'s'],
   ['introduces', 'the sentence introduces the name the question asks to identify ("Bulat, 25, a fighter")'],
   ['quoted', 'the sentence holds a quotation'],
+  ['datelinePlace', 'a where question and the sentence opening with the story\'s dateline (where it was reported from)'],
   ['whyHowPrevious', 'coverPrevious on a why / how question: the answer follows the sentence restating the premise'],
   ['position', 'paragraph position in the article, 0 (top) to 1'],
   ['firstSentence', 'the sentence opens its paragraph'],
@@ -59,6 +60,8 @@ const INDEX = new Map<string, number>(SENTENCE_FEATURE_NAMES.map((name, i) => [n
 export interface CandidateRow {
   readonly sentence: SentenceModel;
   readonly features: Float64Array;
+  /** Closeness of each question word (in `QuestionContext.matchers` order) to the sentence's paragraph. */
+  readonly paragraphCloseness: Float64Array;
 }
 
 export interface QuestionContext {
@@ -94,7 +97,7 @@ export function computeFeatures(options: ComputeFeaturesOptions): QuestionContex
   const { question, model, vector, lexicon } = options;
   const exclude = options.exclude;
   const matchers = matchTerms(question, model, lexicon);
-  const allowed = (s: SentenceModel): boolean => exclude === undefined || !exclude.has(s.paragraph.id);
+  const allowed = (s: SentenceModel): boolean => !s.addressesAssistant && (exclude === undefined || !exclude.has(s.paragraph.id));
   const sentences = model.sentences.filter(allowed);
 
   const cos = new Float64Array(model.sentences.length);
@@ -175,6 +178,9 @@ export function computeFeatures(options: ComputeFeaturesOptions): QuestionContex
   const kindMatcher = typed ? createKindMatcher({ kind, question, model, lexicon }) : undefined;
   const countMatcher = question.countNoun === undefined ? undefined : matchers.find((m) => m.term.lemma === question.countNoun);
 
+  const dateline = model.article.dateline;
+  const datelineSentence = dateline === undefined ? -1 : (model.sentences.find((x) => x.sentence.text.startsWith(dateline))?.id ?? -1);
+
   const rows: CandidateRow[] = [];
   for (const s of sentences) {
     const f = new Float64Array(SENTENCE_FEATURE_NAMES.length);
@@ -226,6 +232,7 @@ export function computeFeatures(options: ComputeFeaturesOptions): QuestionContex
     set('speakerOther', speakerAsked && !speaks ? 1 : 0);
     set('introduces', question.identity !== undefined && introduces(s, question.identity) ? 1 : 0);
     set('quoted', s.quoted ? 1 : 0);
+    set('datelinePlace', kind === 'place' && datelineSentence === s.id ? 1 : 0);
     set('whyHowPrevious', whyHow ? coverPrevious : 0);
     set('position', model.paragraphs.length > 1 ? s.paragraphIndex / (model.paragraphs.length - 1) : 0);
     set('firstSentence', s.indexInParagraph === 0 ? 1 : 0);
@@ -234,7 +241,7 @@ export function computeFeatures(options: ComputeFeaturesOptions): QuestionContex
     set('length', Math.log(1 + s.analysis.tokens.filter((t) => t.pos !== 'PUNCT').length));
     set('repeated', historyQuotes.some((q) => q.includes(s.sentence.text)) ? 1 : 0);
     set('repeatedParagraph', historyParagraphs.has(s.paragraph.id) ? 1 : 0);
-    rows.push({ sentence: s, features: f });
+    rows.push({ sentence: s, features: f, paragraphCloseness: paragraphSet });
   }
 
   const articleCoverage = weightedShare(matchers, (m) => m.inArticle);

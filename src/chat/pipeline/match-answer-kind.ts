@@ -46,7 +46,8 @@ function matchesKind(input: KindMatcherInput, asked: ReadonlySet<string>, senten
         tokens.some((t, i) => !asked.has(t.text.toLowerCase()) && isTimeWord(tokens, i, lexicon))
       );
     case 'duration':
-      return entities.some((e) => (e.kind === 'duration' || e.kind === 'date') && newValue(e.text)) || tokens.some((t, i) => newNumber(t) && isTimeWord(tokens, i + 1, lexicon));
+      // "How long" asks for a span of time or a length: "three years", "14 miles".
+      return entities.some((e) => (e.kind === 'duration' || e.kind === 'date') && newValue(e.text)) || tokens.some((t, i) => newNumber(t) && (isTimeWord(tokens, i + 1, lexicon) || tokens[i + 1]?.pos === 'NOUN'));
     case 'person':
       return sentence.people.some((name) => newValue(name));
     case 'place':
