@@ -67,10 +67,13 @@ export function createExtractiveAnswerer(options: ExtractiveAnswererOptions): An
         const refusal = composeRefusal(related, 'extractive', [], best.decision.confidence);
         return emit(best.decision.confidence >= CLEAR_REFUSAL && !isInstruction(question) ? { ...refusal, answer: MAY_NOT_SAY_TEXT } : refusal, input);
       }
-      const reply = composeReply({ question: best.context.question, model: pipeline.articleModel(best.slug), ranked: best.ranked });
+      const model = pipeline.articleModel(best.slug);
+      const reply = composeReply({ question: best.context.question, model, ranked: best.ranked });
+      // Asked of the whole corpus, the answer says which story it comes from.
+      const from = input.article === undefined && pipeline.articles.length > 1 ? `From “${model.article.headline}”: ` : '';
       return emit(
         {
-          answer: reply.text,
+          answer: from + reply.text,
           grounded: true,
           confidence: best.decision.confidence,
           citations: reply.citations,
