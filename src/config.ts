@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { ConfigError } from './errors.js';
+import { MODEL_WINDOW_CHARS } from './index/split-into-windows.js';
 
 /**
  * All runtime configuration, read once from the environment. This is the only module that reads
@@ -15,7 +16,10 @@ export interface AppConfig {
   readonly embeddings: EmbeddingsConfig;
   /** HNSW_EF, default 64: hnswlib's search breadth, set explicitly after every load. */
   readonly hnswEf: number;
-  /** MAX_QUESTION_CHARS, default 1000. */
+  /**
+   * MAX_QUESTION_CHARS, default 1000, at most 2000 (`MODEL_WINDOW_CHARS`): a question is one window of the
+   * local model, one model call of bounded cost, so no question can stall the server.
+   */
   readonly maxQuestionChars: number;
   readonly server: ServerConfig;
   readonly slack: SlackConfig;
@@ -158,7 +162,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       workers: env.EMBEDDINGS_WORKERS === undefined || env.EMBEDDINGS_WORKERS.trim() === '' ? undefined : readInt(env, 'EMBEDDINGS_WORKERS', 2, 0, 64),
     }),
     hnswEf: readInt(env, 'HNSW_EF', 64, 1, 10_000),
-    maxQuestionChars: readInt(env, 'MAX_QUESTION_CHARS', 1000, 10, 100_000),
+    maxQuestionChars: readInt(env, 'MAX_QUESTION_CHARS', 1000, 10, MODEL_WINDOW_CHARS),
     server: Object.freeze({
       host: readString(env, 'HOST') ?? '127.0.0.1',
       port: readInt(env, 'PORT', 8787, 0, 65_535),
