@@ -60,6 +60,7 @@ async function main(): Promise<void> {
     // One load generator on one address stands in for thousands of readers on as many addresses.
     rateLimitPerMinute: 100_000,
     maxConnectionsPerIp: 100_000,
+    maxMessagesPerSecond: 100_000,
   };
   const server = await createChatServer({ engine, config, logger });
 
