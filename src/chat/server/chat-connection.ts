@@ -211,7 +211,9 @@ export function handleChatConnection(options: ChatConnectionOptions): ChatConnec
     flooded = true;
     logger.warn('websocket flooding; closed', { connection, ip: options.ip, dropped: options.frameBudget.dropped });
     socket.close(1008, 'Too many messages');
-    // A flooder need not answer the close frame; stop reading it either way.
+    // Stop reading at once: what the flooder already sent (up to its buffers' worth) is never even parsed.
+    // It need not answer the close frame either; the socket goes after a second, time to deliver ours.
+    socket.pause();
     setTimeout(() => socket.terminate(), 1000).unref();
   }
 
