@@ -228,22 +228,26 @@ export async function buildParagraphIndex(
   if (chunks.length === 0) throw new IndexError('INDEX_EMPTY', 'the corpus has no paragraphs to index');
   const started = Date.now();
   const sentenceTexts = chunks.flatMap((chunk) => chunk.sentences.map((s) => s.text));
-  // Paragraphs first, then sentences, in one stream so a huge corpus reports how far it has got.
+  // Paragraphs first, then sentences, in one stream so a huge corpus reports how far it has got; a text
+  // that occurs twice (a repeated sentence) is embedded once.
   const texts = [...chunks.map((chunk) => chunk.embedText), ...sentenceTexts];
+  const unique = [...new Set(texts)];
+  const firstParagraphsOnly = new Set(chunks.map((chunk) => chunk.embedText)).size;
   const progress = createProgressLog({
     logger: options.logger,
     message: 'index: embedding',
-    total: texts.length,
+    total: unique.length,
     intervalMs: options.progressIntervalMs ?? 5000,
     fields: (done) => ({
-      paragraphs: `${Math.min(done, chunks.length)}/${chunks.length}`,
-      sentences: `${Math.max(0, done - chunks.length)}/${sentenceTexts.length}`,
+      paragraphs: `${Math.min(done, firstParagraphsOnly)}/${firstParagraphsOnly}`,
+      sentences: `${Math.max(0, done - firstParagraphsOnly)}/${unique.length - firstParagraphsOnly}`,
     }),
   });
-  options.logger.info('index: embedding', { paragraphs: chunks.length, sentences: sentenceTexts.length });
-  const allVectors = await embedInSlices(options.embeddings, texts, { onProgress: (done) => progress.update(done) });
-  const paragraphVectors = allVectors.slice(0, chunks.length);
-  const sentenceList = allVectors.slice(chunks.length);
+  options.logger.info('index: embedding', { paragraphs: chunks.length, sentences: sentenceTexts.length, distinctTexts: unique.length });
+  const uniqueVectors = await embedInSlices(options.embeddings, unique, { onProgress: (done) => progress.update(done) });
+  const vectorOf = new Map(unique.map((text, i) => [text, uniqueVectors[i]!]));
+  const paragraphVectors = chunks.map((chunk) => vectorOf.get(chunk.embedText)!);
+  const sentenceList = sentenceTexts.map((text) => vectorOf.get(text)!);
   const dimensions = paragraphVectors[0]?.length ?? 0;
   for (const vector of [...paragraphVectors, ...sentenceList]) {
     if (vector.length !== dimensions) {
