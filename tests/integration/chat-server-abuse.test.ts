@@ -67,6 +67,20 @@ describe('createChatServer under abuse', () => {
       reader.close();
     });
 
+    it('counts pings as frames: answers them within the budget and closes a ping flood with 1008', async () => {
+      server = await startChatServer({ engine: testEngine.engine });
+      const client = await connectClient(server.wsUrl);
+      let pongs = 0;
+      client.socket.on('pong', () => (pongs += 1));
+      client.socket.ping('one');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(pongs).toBe(1);
+      for (let i = 0; i < 20_000 && client.socket.readyState === WebSocket.OPEN; i += 1) client.socket.ping();
+      expect((await within(client.closed, 10_000, 'the ping flood was not closed')).code).toBe(1008);
+      // The first ping, then at most a burst of 20 before the flood is cut.
+      expect(pongs).toBeLessThanOrEqual(22);
+    });
+
     it('drops frames over the budget unread, says so once, and takes frames again once the budget refills', async () => {
       server = await startChatServer({ engine: testEngine.engine, config: { maxMessagesPerSecond: 5 } });
       const client = await connectClient(server.wsUrl);
@@ -100,17 +114,17 @@ describe('createChatServer under abuse', () => {
             await new Promise((resolve) => setTimeout(resolve, 20));
           }
         })(),
-        20_000,
+        60_000,
         'the server never skipped a reply',
       );
       await new Promise((resolve) => setTimeout(resolve, 500));
       raw.resume();
       client.send({ type: 'ask', id: 'still-here', question: QUESTION });
-      expect((await client.waitFor(isAnswer('still-here'), 30_000)).grounded).toBe(true);
+      expect((await client.waitFor(isAnswer('still-here'), 60_000)).grounded).toBe(true);
       // Refusals the kernel's socket buffers held got through; the rest were never queued.
       expect(client.messages.filter(isError(null)).length).toBeLessThan(sent * 0.6);
       client.close();
-    });
+    }, 150_000);
   });
 
   describe('reset', () => {

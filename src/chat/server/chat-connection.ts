@@ -52,7 +52,7 @@ export interface ChatConnection {
  * conversation, which lasts exactly as long as the connection. A refused frame gets an `error` and the
  * socket stays usable; a failing answer becomes an `INTERNAL` error for that question only.
  *
- * Every frame first counts against the connection's frame budget: frames over it are dropped unread (the
+ * Every frame, pings included, first counts against the connection's frame budget: frames over it are dropped unread (the
  * client is told once per stretch with `PROTOCOL_TOO_MANY_MESSAGES`), and a connection that keeps flooding
  * is closed with 1008. Replies other than final answers are skipped while the client's send buffer is over
  * `maxBufferedBytes` (backpressure), and resets count against the queue cap like questions.
@@ -217,22 +217,34 @@ export function handleChatConnection(options: ChatConnectionOptions): ChatConnec
     setTimeout(() => socket.terminate(), 1000).unref();
   }
 
-  function onMessage(data: RawData, isBinary: boolean): void {
-    if (flooded) return;
+  /** Counts a frame against the budget; true when it may be handled. */
+  function withinBudget(): boolean {
+    if (flooded) return false;
     const verdict = options.frameBudget.take();
-    if (verdict === 'flood') return closeForFlooding();
-    if (verdict !== 'ok') {
-      if (verdict === 'first-over') {
-        logger.warn('websocket messages over budget; dropping', { connection, ip: options.ip });
-        send({
-          type: 'error',
-          id: null,
-          code: 'PROTOCOL_TOO_MANY_MESSAGES',
-          message: 'Too many messages: the ones just sent were dropped unread. Slow down, or this connection will be closed',
-        });
-      }
-      return;
+    if (verdict === 'flood') {
+      closeForFlooding();
+      return false;
     }
+    if (verdict === 'first-over') {
+      logger.warn('websocket messages over budget; dropping', { connection, ip: options.ip });
+      send({
+        type: 'error',
+        id: null,
+        code: 'PROTOCOL_TOO_MANY_MESSAGES',
+        message: 'Too many messages: the ones just sent were dropped unread. Slow down, or this connection will be closed',
+      });
+    }
+    return verdict === 'ok';
+  }
+
+  function onPing(data: Buffer): void {
+    // A ping is a frame like any other: answered within the budget, and only while the client reads.
+    if (!withinBudget() || socket.readyState !== WebSocket.OPEN || socket.bufferedAmount > options.maxBufferedBytes) return;
+    socket.pong(data, false, () => {});
+  }
+
+  function onMessage(data: RawData, isBinary: boolean): void {
+    if (!withinBudget()) return;
     let id: string | null = null;
     try {
       if (isBinary) {
@@ -255,6 +267,7 @@ export function handleChatConnection(options: ChatConnectionOptions): ChatConnec
   }
 
   socket.on('message', onMessage);
+  socket.on('ping', onPing);
   socket.on('close', () => {
     closed = true;
     history = [];

@@ -104,6 +104,8 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
     maxBufferedChunks: config.maxBufferedChunks,
     perMessageDeflate: false,
     clientTracking: true,
+    // Pings count against each connection's frame budget; chat-connection.ts answers them itself.
+    autoPong: false,
   });
 
   const ipLimiter = createRateLimiter({ limit: config.ipRateLimitPerMinute ?? config.rateLimitPerMinute });
