@@ -1,4 +1,5 @@
 import type { ColdStartResult } from './cold-start.js';
+import type { FloodResult } from './flood.js';
 import type { IndexBuildResult, LargeCorpusResult, SingleClientResult } from './in-process.js';
 import type { KillTestResult } from './kill-test.js';
 import type { SoakResult } from './soak.js';
@@ -53,4 +54,6 @@ export interface BenchResults {
   default?: DefaultRunResults;
   soak?: { readonly context: RunContext; readonly workers: number } & SoakResult;
   killTest?: { readonly context: RunContext } & KillTestResult;
+  /** Issue 11: paced readers' latency and the server's RSS without and with a frame flood. */
+  flood?: { readonly context: RunContext } & FloodResult;
 }

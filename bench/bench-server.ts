@@ -25,6 +25,8 @@ export interface BenchServerArgs {
   /** Server log (one line per answer, as in production); not stderr, which nobody drains. */
   readonly logFile: string;
   readonly answerCacheSize?: number;
+  /** Keep every limit at its default (the flood bench): no raised rate limits. */
+  readonly defaultLimits?: boolean;
 }
 
 export interface BenchServerStats {
@@ -58,8 +60,7 @@ async function main(): Promise<void> {
     host: '127.0.0.1',
     port: 0,
     // One load generator on one address stands in for thousands of readers on as many addresses.
-    rateLimitPerMinute: 100_000,
-    maxConnectionsPerIp: 100_000,
+    ...(args.defaultLimits === true ? {} : { rateLimitPerMinute: 100_000, maxConnectionsPerIp: 100_000, maxMessagesPerSecond: 100_000 }),
   };
   const server = await createChatServer({ engine, config, logger });
 

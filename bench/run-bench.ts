@@ -11,6 +11,7 @@ import { LocalEmbeddings, LOCAL_EMBEDDINGS_MODEL_ID } from '../src/index/local-e
 import { createMemoryLogger } from '../src/logger.js';
 import type { BenchResults, DefaultRunResults, RunContext, WsLevelResult } from './bench-results.js';
 import { measureColdStart, type ColdStartResult } from './cold-start.js';
+import { runFlood } from './flood.js';
 import { distinctQuestions } from './distinct-questions.js';
 import { formatReport } from './format-report.js';
 import { measureIndexBuild, measureLargeCorpus, measureSingleClient, type IndexBuildResult } from './in-process.js';
@@ -41,6 +42,7 @@ const USAGE = `Usage: npm run bench [-- options]
   (no option)        the default run (~3 min; the first run also builds the 100x index, ~4 min more)
   --soak SECONDS     soak the WebSocket server for SECONDS (10..3600)
   --kill-test N      SIGKILL an index save N times (1..500) and check every restart
+  --flood            only the flood section (part of the default run): readers' p95 and RSS under a frame flood
   --workers N        embedding worker threads in the server under test (default 2)
   --rebuild-100x     rebuild the cached 100x index instead of reusing it
   --render           only rewrite the markdown report from the results JSON
@@ -54,6 +56,7 @@ async function main(): Promise<void> {
     options: {
       soak: { type: 'string' },
       'kill-test': { type: 'string' },
+      flood: { type: 'boolean', default: false },
       workers: { type: 'string', default: '2' },
       'rebuild-100x': { type: 'boolean', default: false },
       render: { type: 'boolean', default: false },
@@ -76,8 +79,11 @@ async function main(): Promise<void> {
   } else if (values['kill-test'] !== undefined) {
     const iterations = wholeNumber('--kill-test', values['kill-test'], 1, 500);
     results.killTest = await killTestRun(iterations);
+  } else if (values.flood) {
+    results.flood = await floodRun(workers);
   } else {
     results.default = await defaultRun(workers, values['rebuild-100x']);
+    results.flood = await floodRun(workers);
   }
   await mkdir(path.dirname(values.out), { recursive: true });
   await writeFile(values.out, `${JSON.stringify(results, null, 2)}\n`);
@@ -259,6 +265,30 @@ async function open100x(
   const built = { ...result, reused: false, builtAt: new Date().toISOString() };
   await writeFile(recordFile, `${JSON.stringify(built, null, 2)}\n`);
   return { engine, embeddings: fresh, dataDir, result: built };
+}
+
+async function floodRun(workers: number): Promise<NonNullable<BenchResults['flood']>> {
+  const context = startContext();
+  const scratch = await mkdtemp(path.join(os.tmpdir(), 'nqa-flood-'));
+  try {
+    step('flood: 10 paced readers, 25 s quiet, then 25 s while 5 connections send 300,000 frames each (default limits)');
+    const server = await startServerProcess({
+      corpusDir: CORPUS_DIR,
+      dataDir: path.join(scratch, 'data'),
+      workers,
+      logFile: path.join(scratch, 'server.log'),
+      defaultLimits: true,
+    });
+    try {
+      const result = await runFlood({ server, nextQuestion: questionSource(307), readers: 10, periodMs: 2500, phaseMs: 25_000, flooders: 5, framesPerFlooder: 300_000 });
+      step(`  p95 ${result.quiet.latency.p95} -> ${result.flood.latency.p95} ms, peak RSS ${result.quiet.peakRssMb} -> ${result.flood.peakRssMb} MB`);
+      return { context: endContext(context), ...result };
+    } finally {
+      await server.close();
+    }
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
 }
 
 async function soakRun(seconds: number, workers: number): Promise<NonNullable<BenchResults['soak']>> {

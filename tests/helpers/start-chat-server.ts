@@ -69,9 +69,12 @@ export interface TestClient {
 
 export async function connectClient(
   url: string,
-  options: { readonly origin?: string; readonly timeoutMs?: number } = {},
+  options: { readonly origin?: string; readonly timeoutMs?: number; readonly headers?: Record<string, string> } = {},
 ): Promise<TestClient> {
-  const socket = new WebSocket(url, options.origin === undefined ? {} : { origin: options.origin });
+  const socket = new WebSocket(url, {
+    ...(options.origin === undefined ? {} : { origin: options.origin }),
+    ...(options.headers === undefined ? {} : { headers: options.headers }),
+  });
   const messages: ServerMessage[] = [];
   const waiters = new Set<() => void>();
   socket.on('message', (data) => {

@@ -2,19 +2,31 @@ import { describe, expect, it } from 'vitest';
 import { EmbeddingError } from '../../src/errors.js';
 import { MicroBatcher, type EmbeddingSlot } from '../../src/index/micro-batcher.js';
 
-/** A slot double: records every batch and returns a vector whose first value is the text's length. */
+/** Token count = number of words, so tests choose lengths by wording. */
+const words = (text: string): number => text.split(' ').length;
+
+/**
+ * A slot double: records every batch and counting job, returns a vector whose first value is the text's
+ * length, and counts tokens as `words` does.
+ */
 function recordingSlot(options: { ready?: Promise<void>; fail?: (texts: readonly string[]) => boolean } = {}) {
   const calls: string[][] = [];
+  const counted: string[][] = [];
   let gate: Promise<void> | undefined;
   let open: (() => void) | undefined;
   return {
     calls,
+    counted,
     ready: options.ready ?? Promise.resolve(),
     async run(texts: readonly string[]): Promise<Float32Array[]> {
       calls.push([...texts]);
       if (gate !== undefined) await gate;
       if (options.fail?.(texts) === true) throw new EmbeddingError('EMBEDDINGS_FAILED', 'boom');
       return texts.map((text) => Float32Array.of(text.length, 0));
+    },
+    async count(texts: readonly string[]): Promise<number[]> {
+      counted.push([...texts]);
+      return texts.map(words);
     },
     /** The next batches wait until `resume`. */
     hold(): void {
@@ -26,9 +38,6 @@ function recordingSlot(options: { ready?: Promise<void>; fail?: (texts: readonly
     },
   } satisfies EmbeddingSlot & Record<string, unknown>;
 }
-
-/** Token count = number of words, so tests choose lengths by wording. */
-const words = (text: string): number => text.split(' ').length;
 
 describe('MicroBatcher', () => {
   it('puts texts of equal token count in one model call and others in their own, returning vectors in order', async () => {
@@ -73,6 +82,40 @@ describe('MicroBatcher', () => {
     await Promise.all([first, bulk, question]);
     expect(slot.calls[0]).toEqual(['x']);
     expect(slot.calls[1]).toEqual(['question']);
+  });
+
+  it('counts index texts on a slot, never on the calling thread, in jobs of at most maxCountChars', async () => {
+    const slot = recordingSlot();
+    const counted: string[] = [];
+    const countTokens = (text: string): number => {
+      counted.push(text);
+      return words(text);
+    };
+    const batcher = new MicroBatcher({ slots: [slot], countTokens, maxBatch: 32, maxBatchTokens: 1000, maxCountChars: 10 });
+    const vectors = await batcher.embed(['aaaa b', 'cc', 'dddddddddddddddd', 'e f'], 'bulk');
+    expect(vectors.map((v) => v[0])).toEqual([6, 2, 16, 3]);
+    expect(counted).toEqual([]);
+    // 6 + 2 characters fit in one job; a text longer than the limit goes alone.
+    expect(slot.counted).toEqual([['aaaa b', 'cc'], ['dddddddddddddddd'], ['e f']]);
+    expect(slot.calls.map((call) => call.sort())).toEqual(expect.arrayContaining([['aaaa b', 'e f'], ['cc', 'dddddddddddddddd']]));
+    await batcher.embed(['question'], 'interactive');
+    expect(counted).toEqual(['question']);
+  });
+
+  it('counts every waiting index text before running index batches, so equal lengths share calls', async () => {
+    const slot = recordingSlot();
+    const batcher = new MicroBatcher({ slots: [slot], countTokens: words, maxBatch: 32, maxBatchTokens: 1000, maxCountChars: 3 });
+    await batcher.embed(['a', 'b', 'c', 'd', 'e', 'f'], 'bulk');
+    expect(slot.counted).toHaveLength(2);
+    expect(slot.calls).toEqual([['a', 'b', 'c', 'd', 'e', 'f']]);
+  });
+
+  it('rejects the texts of a failed counting job with the slot error', async () => {
+    const slot = recordingSlot();
+    const failing = { ...slot, count: async () => Promise.reject(new EmbeddingError('EMBEDDINGS_WORKER_EXITED', 'gone')) };
+    const batcher = new MicroBatcher({ slots: [failing], countTokens: words, maxBatch: 8, maxBatchTokens: 100 });
+    await expect(batcher.embed(['x y'], 'bulk')).rejects.toMatchObject({ code: 'EMBEDDINGS_WORKER_EXITED' });
+    expect(batcher.waiting).toBe(0);
   });
 
   it('rejects only the failing batch with the slot error and keeps serving', async () => {

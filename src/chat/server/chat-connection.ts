@@ -3,6 +3,7 @@ import { ProtocolError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import type { ConversationTurn } from '../answer-types.js';
 import type { Engine } from '../engine-types.js';
+import type { FrameBudget } from './frame-budget.js';
 import type { RateLimiter } from './rate-limiter.js';
 import { toWireError } from './to-wire-error.js';
 import type { WidgetFeedback } from './widget-feedback.js';
@@ -12,7 +13,7 @@ export interface ChatConnectionOptions {
   readonly socket: WebSocket;
   /** Sequence number of the connection, for logs (never the question text). */
   readonly connection: number;
-  /** The peer address, the key of the per-IP rate limit. */
+  /** The client's address (the TCP peer, or the client a trusted proxy names), the key of the per-IP rate limit. */
   readonly ip: string;
   /** The engine, or undefined while the index is still loading (asks get `NOT_READY`). */
   readonly getEngine: () => Engine | undefined;
@@ -20,12 +21,17 @@ export interface ChatConnectionOptions {
   readonly ipLimiter: RateLimiter;
   /** Owned by this connection: questions on this socket. */
   readonly connectionLimiter: RateLimiter;
+  /** Owned by this connection: every frame it sends, of any kind (see `createFrameBudget`). */
+  readonly frameBudget: FrameBudget;
   readonly maxQuestionChars: number;
   /** Passed to `engine.ask`. */
   readonly answerer: 'extractive' | 'llm' | undefined;
-  /** Deltas stop (the final answer is still sent) while `socket.bufferedAmount` is above this. */
+  /**
+   * While `socket.bufferedAmount` is above this, nothing but final answers is sent: deltas, refusals and
+   * reset acknowledgements are dropped, so a client that does not read cannot make the server buffer for it.
+   */
   readonly maxBufferedBytes: number;
-  /** Questions waiting or in flight on this connection before more are refused with `PROTOCOL_BUSY`. */
+  /** Questions and resets waiting or in flight on this connection before more are refused with `PROTOCOL_BUSY`. */
   readonly maxQueuedQuestions: number;
   /** Earlier turns kept for follow-ups; 0 keeps none. */
   readonly maxHistoryTurns: number;
@@ -49,8 +55,13 @@ export interface ChatConnection {
 /**
  * One reader's chat over one WebSocket: parses frames, applies the rate limits, runs questions one at
  * a time in arrival order (so follow-ups see the turn before them), streams deltas, and keeps the
- * conversation, which lasts exactly as long as the connection. Every refused frame gets an `error`
- * and the socket stays usable; a failing answer becomes an `INTERNAL` error for that question only.
+ * conversation, which lasts exactly as long as the connection. A refused frame gets an `error` and the
+ * socket stays usable; a failing answer becomes an `INTERNAL` error for that question only.
+ *
+ * Every frame, pings included, first counts against the connection's frame budget: frames over it are dropped unread (the
+ * client is told once per stretch with `PROTOCOL_TOO_MANY_MESSAGES`), and a connection that keeps flooding
+ * is closed with 1008. Replies other than final answers are skipped while the client's send buffer is over
+ * `maxBufferedBytes` (backpressure), and resets count against the queue cap like questions.
  */
 export function handleChatConnection(options: ChatConnectionOptions): ChatConnection {
   const { socket, logger, connection } = options;
@@ -59,10 +70,19 @@ export function handleChatConnection(options: ChatConnectionOptions): ChatConnec
   let pending = 0;
   let draining = false;
   let closed = false;
+  let flooded = false;
+  let skippedReplies = 0;
   const inFlight = new Set<AbortController>();
 
   function send(message: ServerMessage): void {
     if (socket.readyState !== WebSocket.OPEN) return;
+    // A client that does not read gets nothing more than its answers: everything else would pile up here.
+    if (message.type !== 'answer' && socket.bufferedAmount > options.maxBufferedBytes) {
+      if (skippedReplies++ === 0) {
+        logger.warn('websocket client not reading; replies skipped', { connection, buffered: socket.bufferedAmount });
+      }
+      return;
+    }
     // The callback swallows write errors: a peer that vanished mid-write is handled by 'close'.
     socket.send(JSON.stringify(message), () => {});
   }
@@ -95,6 +115,16 @@ export function handleChatConnection(options: ChatConnectionOptions): ChatConnec
     ipLimiter.take(ip);
   }
 
+  function checkQueueRoom(id: string | null): void {
+    if (pending >= options.maxQueuedQuestions) {
+      throw new ProtocolError(
+        'PROTOCOL_BUSY',
+        `${pending} questions or resets are already waiting on this connection; wait for their answers before sending more`,
+        { id },
+      );
+    }
+  }
+
   function accept(message: AskMessage | SummarizeMessage): void {
     if (draining) {
       throw new ProtocolError(
@@ -103,13 +133,7 @@ export function handleChatConnection(options: ChatConnectionOptions): ChatConnec
         { id: message.id },
       );
     }
-    if (pending >= options.maxQueuedQuestions) {
-      throw new ProtocolError(
-        'PROTOCOL_BUSY',
-        `${pending} questions are already waiting on this connection; wait for their answers before asking more`,
-        { id: message.id },
-      );
-    }
+    checkQueueRoom(message.id);
     checkRateLimits(message.id);
     enqueue(() => answer(message));
   }
@@ -201,7 +225,44 @@ export function handleChatConnection(options: ChatConnectionOptions): ChatConnec
     }
   }
 
+  function closeForFlooding(): void {
+    flooded = true;
+    logger.warn('websocket flooding; closed', { connection, ip: options.ip, dropped: options.frameBudget.dropped });
+    socket.close(1008, 'Too many messages');
+    // Stop reading at once: what the flooder already sent (up to its buffers' worth) is never even parsed.
+    // It need not answer the close frame either; the socket goes after a second, time to deliver ours.
+    socket.pause();
+    setTimeout(() => socket.terminate(), 1000).unref();
+  }
+
+  /** Counts a frame against the budget; true when it may be handled. */
+  function withinBudget(): boolean {
+    if (flooded) return false;
+    const verdict = options.frameBudget.take();
+    if (verdict === 'flood') {
+      closeForFlooding();
+      return false;
+    }
+    if (verdict === 'first-over') {
+      logger.warn('websocket messages over budget; dropping', { connection, ip: options.ip });
+      send({
+        type: 'error',
+        id: null,
+        code: 'PROTOCOL_TOO_MANY_MESSAGES',
+        message: 'Too many messages: the ones just sent were dropped unread. Slow down, or this connection will be closed',
+      });
+    }
+    return verdict === 'ok';
+  }
+
+  function onPing(data: Buffer): void {
+    // A ping is a frame like any other: answered within the budget, and only while the client reads.
+    if (!withinBudget() || socket.readyState !== WebSocket.OPEN || socket.bufferedAmount > options.maxBufferedBytes) return;
+    socket.pong(data, false, () => {});
+  }
+
   function onMessage(data: RawData, isBinary: boolean): void {
+    if (!withinBudget()) return;
     let id: string | null = null;
     try {
       if (isBinary) {
@@ -209,6 +270,7 @@ export function handleChatConnection(options: ChatConnectionOptions): ChatConnec
       }
       const message = parseClientMessage(rawToString(data), { maxQuestionChars: options.maxQuestionChars });
       if (message.type === 'reset') {
+        checkQueueRoom(null);
         enqueue(async () => {
           history = [];
           send({ type: 'reset', ok: true });
@@ -239,6 +301,7 @@ export function handleChatConnection(options: ChatConnectionOptions): ChatConnec
   }
 
   socket.on('message', onMessage);
+  socket.on('ping', onPing);
   socket.on('close', () => {
     closed = true;
     history = [];

@@ -10,15 +10,18 @@ import { createApiRoutes } from './api-routes.js';
 import { createArticlePageRoute } from './article-page-route.js';
 import { buildWidgetScript } from './build-widget-script.js';
 import { handleChatConnection, type ChatConnection } from './chat-connection.js';
+import { resolveClientAddress } from './client-address.js';
 import { trackEngineReadiness } from './engine-readiness.js';
 import { createHealthRoute, type ServerHealth } from './health-route.js';
 import type { HttpRoute } from './http-route.js';
 import { requestPath, sendText } from './http-responses.js';
 import { isOriginAllowed } from './origin-policy.js';
+import { createFrameBudget } from './frame-budget.js';
 import { createRateLimiter } from './rate-limiter.js';
 import { rejectUpgrade } from './reject-upgrade.js';
 import { startHeartbeat } from './start-heartbeat.js';
 import { createWidgetFeedback } from './widget-feedback.js';
+import { createTrustedProxies } from './trusted-proxies.js';
 import { createWidgetRoute } from './widget-route.js';
 
 export interface ChatServerOptions {
@@ -110,9 +113,15 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
     maxBufferedChunks: config.maxBufferedChunks,
     perMessageDeflate: false,
     clientTracking: true,
+    // Pings count against each connection's frame budget; chat-connection.ts answers them itself.
+    autoPong: false,
   });
 
-  const ipLimiter = createRateLimiter({ limit: config.rateLimitPerMinute });
+  const ipLimiter = createRateLimiter({ limit: config.ipRateLimitPerMinute ?? config.rateLimitPerMinute });
+  const addressOptions = {
+    trustedProxies: config.trustProxy === undefined ? undefined : createTrustedProxies(config.trustProxy),
+    header: config.trustProxyHeader,
+  };
   const connectionsPerIp = new Map<string, number>();
   const connections = new Map<WebSocket, ChatConnection>();
   let connectionCount = 0;
@@ -121,7 +130,8 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
     socket.on('error', () => socket.destroy());
     if (requestPath(req) !== '/ws') return rejectUpgrade(socket, 404, 'The chat endpoint is /ws');
     if (stopping) return rejectUpgrade(socket, 503, 'The server is shutting down', { 'Retry-After': '5' });
-    const ip = req.socket.remoteAddress ?? 'unknown';
+    // Behind a trusted reverse proxy, the client it names; otherwise the TCP peer (headers ignored).
+    const ip = resolveClientAddress(req, addressOptions);
     if (!isOriginAllowed(req.headers.origin, req.headers.host, config)) {
       logger.warn('websocket origin refused', { origin: req.headers.origin ?? '-', ip });
       return rejectUpgrade(socket, 403, 'This origin may not use the chat; add it to ALLOWED_ORIGINS');
@@ -149,6 +159,7 @@ export async function createChatServer(options: ChatServerOptions): Promise<Chat
         getEngine,
         ipLimiter,
         connectionLimiter: createRateLimiter({ limit: config.rateLimitPerMinute }),
+        frameBudget: createFrameBudget({ perSecond: config.maxMessagesPerSecond }),
         maxQuestionChars,
         answerer: options.answerer,
         maxBufferedBytes: config.maxBufferedBytes,
