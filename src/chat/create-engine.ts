@@ -16,6 +16,7 @@ import { loadAnswerModel, type AnswerModel } from './pipeline/answer-model.js';
 import { createAnswerPipeline } from './pipeline/answer-pipeline.js';
 import { sentenceCosine, vectorCosine, type ArticleModel } from './pipeline/article-model.js';
 import { featureIndex } from './pipeline/features.js';
+import { generateQuestions } from './pipeline/generate-questions.js';
 import { rankParagraphs } from './pipeline/rank.js';
 import { createQueryEmbedder } from './query-embedder.js';
 import { createStandaloneQuestion, type StandaloneQuestion } from './standalone-question.js';
@@ -64,6 +65,34 @@ export interface EngineOptions {
   /** Shared language tools (tests pass one to many engines); default: new ones. */
   readonly analyzer?: TextAnalyzer;
   readonly lexicon?: Lexicon;
+}
+
+/** Starter candidates: the most-named people first, then short generated questions of the kinds that read well. */
+function suggestQuestions(model: ArticleModel, lexicon: Lexicon): string[] {
+  const mentions = new Map<string, number>();
+  for (const s of model.sentences) {
+    for (const name of s.people) {
+      const last = model.names.nameTokens(name).at(-1);
+      if (last !== undefined) mentions.set(last, (mentions.get(last) ?? 0) + 1);
+    }
+  }
+  const fullest = new Map<string, string>();
+  for (const s of model.sentences) {
+    for (const name of s.people) {
+      const tokens = model.names.nameTokens(name);
+      // Without a leading title: "Capt." or a word naming a role ("Mayor Ana Ruiz" -> "Ana Ruiz").
+      const words = name.split(/\s+/);
+      while (words.length > 2 && (/^\p{Lu}\p{Ll}{0,4}\.$/u.test(words[0]!) || lexicon.classes(words[0]!.toLowerCase(), 'noun', 1).has('noun.person'))) words.shift();
+      const plain = words.join(' ');
+      const last = tokens.at(-1);
+      if (last !== undefined && tokens.length > 1 && (fullest.get(last)?.length ?? 0) < plain.length) fullest.set(last, plain);
+    }
+  }
+  const people = [...mentions].filter(([last]) => fullest.has(last)).sort((a, b) => b[1] - a[1]).slice(0, 4).map(([last]) => `Who is ${fullest.get(last)}?`);
+  const generated = generateQuestions({ model, lexicon, perSentence: 1 })
+    .filter((q) => (q.kind === 'count' || q.kind === 'person' || q.kind === 'money') && q.question.split(' ').length <= 12)
+    .map((q) => q.question);
+  return [...new Set([...people, ...generated])];
 }
 
 /** How many articles an unscoped question is answered from before the surest answer is kept. */
@@ -186,6 +215,10 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     retrieve,
     summarize,
     standaloneQuestion,
+    suggestQuestions(slug) {
+      checkArticle(slug);
+      return suggestQuestions(pipeline.articleModel(slug), pipeline.lexicon);
+    },
     async ask(question: string, opts: AskOptions = {}): Promise<Answer> {
       const text = validateQuestion(question, maxQuestionChars);
       checkArticle(opts.article);

@@ -31,6 +31,12 @@ export interface Engine {
    * soldier he wounded?" -> "... the soldier Bulat wounded?"); the eval runner measures retrieval on it.
    */
   standaloneQuestion(question: string, history: readonly ConversationTurn[]): string;
+  /**
+   * Questions the article can answer, for starters: "Who is <name>?" for the people it names most (from its name
+   * registry), then short questions generated from its sentences (generate-questions.ts). Candidates only: the
+   * caller asks them and keeps the ones answered with confidence.
+   */
+  suggestQuestions(article: string): string[];
   /** The ranked paragraphs a question retrieves (for evals and debugging). */
   retrieve(query: string, options?: RetrieveOptions): Promise<RetrievedParagraph[]>;
   /** Releases worker threads and timers. */

@@ -17,6 +17,7 @@ import { formatFailures, formatSuiteTable } from './format-suite-text.js';
 import { buildFeedbackDraft, readFeedbackLog, type FeedbackEntry } from './import-feedback.js';
 import { loadSuite } from './parse-suite.js';
 import { writeHtmlReport } from './report-html.js';
+import { findRegressions, formatRegressions, readBaseline, updateBaseline, writeBaseline, type Regression } from './baseline.js';
 import { readJsonReport, writeJsonReport, type EvalReport } from './report-json.js';
 import { runEvals } from './run-evals.js';
 import type { Suite } from './suite-types.js';
@@ -24,13 +25,15 @@ import { createWsAnswerSource } from './ws-answer-source.js';
 
 export const USAGE = `usage: npm run eval -- [--suite FILE ...] [--split dev|test] [--report FILE.json] [--html FILE.html] [--compare OLD.json]
                        [--retriever dense|bm25|hybrid] [--answerer extractive|llm] [--ws ws://host:port/ws] [--verbose]
-                       [--article-base-url URL]
+                       [--article-base-url URL] [--baseline FILE.json] [--write-baseline FILE.json]
        npm run eval -- import-feedback [--input FEEDBACK.jsonl] [--out DRAFT.jsonl] [--force]
   Without --suite: every evals/*.jsonl whose header is not marked "fixture": true.
   --split: only the cases of that split (tune on dev, report test); default both.
   The engine answers over CORPUS_DIR plus the articles written for the evals (evals/corpus/), indexed under DATA_DIR/evals.
   --article-base-url: where the HTML report's paragraph links point (URL/articles/<slug>#pN);
     default PUBLIC_BASE_URL, else http://HOST:PORT.
+  --baseline: also fail (exit 1) when a suite's hit, precision, refusal accuracy, false refusals or turns passed is
+    more than 2 points worse than in FILE for this split (evals/baseline.json); --write-baseline records this run's.
   Exit 0 when every suite meets its thresholds, 1 when one does not, 2 on a usage, suite or setup error.`;
 
 const IMPORT_USAGE = `usage: npm run eval -- import-feedback [--input FEEDBACK.jsonl] [--out DRAFT.jsonl] [--force]
@@ -103,6 +106,8 @@ async function evaluate(context: EvaluateContext): Promise<number> {
     ws: { type: 'string' },
     verbose: { type: 'boolean', default: false },
     'article-base-url': { type: 'string' },
+    baseline: { type: 'string' },
+    'write-baseline': { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   });
   if (values.help === true) {
@@ -211,9 +216,25 @@ async function evaluate(context: EvaluateContext): Promise<number> {
     });
     stdout.write(`Wrote ${values.html as string}\n`);
   }
+  const splitName = split ?? 'all';
+  let regressions: Regression[] = [];
+  if (values.baseline !== undefined) {
+    regressions = findRegressions(report, await readBaseline(resolve(values.baseline as string)), splitName);
+    stdout.write(
+      regressions.length === 0
+        ? `\nNo suite is more than 2 points below ${values.baseline as string} (${splitName}).\n`
+        : `\nRegressions against ${values.baseline as string} (${splitName}):\n${formatRegressions(regressions)}\n`,
+    );
+  }
+  if (values['write-baseline'] !== undefined) {
+    const file = resolve(values['write-baseline'] as string);
+    const previousBaseline = (await exists(file)) ? await readBaseline(file) : undefined;
+    await writeBaseline(file, updateBaseline(previousBaseline, report, splitName));
+    stdout.write(`Wrote the ${splitName} figures to ${values['write-baseline'] as string}\n`);
+  }
   const failed = report.suites.filter((s) => !s.passed).map((s) => s.name);
   stdout.write(failed.length === 0 ? `\nAll ${report.suites.length} suites met their thresholds.\n` : `\nThresholds not met: ${failed.join(', ')}\n`);
-  return failed.length === 0 ? 0 : 1;
+  return failed.length === 0 && regressions.length === 0 ? 0 : 1;
 }
 
 async function importFeedback(

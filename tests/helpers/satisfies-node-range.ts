@@ -1,10 +1,12 @@
 /**
  * Whether a Node version satisfies a package's `engines.node` range: the subset of npm's semver ranges
- * that package-lock.json holds (`>=20`, `>= 12.20`, `^20.19.0 || >=22.12.0`, `4.x || >=6.0.0`,
+ * that package-lock.json holds (`*`, `>=20`, `>= 12.20`, `^20.19.0 || >=22.12.0`, `4.x || >=6.0.0`,
  * `>=18 <23`). Anything else throws, so a test never passes on a range it did not understand.
  */
 export function satisfiesNodeRange(version: string, range: string): boolean {
   const have = parseVersion(version);
+  // "*" (tunnel-agent, under better-sqlite3's prebuild-install) admits every version.
+  if (range.trim() === '*') return true;
   return range.split('||').some((alternative) => {
     const comparators = alternative.trim().replace(/(>=|<=|>|<|\^|~)\s+/g, '$1').split(/\s+/);
     return comparators.every((comparator) => satisfiesComparator(have, comparator, range));

@@ -155,6 +155,7 @@ export function slowEngine(engine: Engine, delayMs: number): SlowEngine {
     article: (slug) => engine.article(slug),
     retrieve: (query, options) => engine.retrieve(query, options),
     standaloneQuestion: (question, history) => engine.standaloneQuestion(question, history),
+    suggestQuestions: (article) => engine.suggestQuestions(article),
     close: async () => {},
     ask: (question, options = {}) => replay(question, (onDelta) => engine.ask(question, { ...options, onDelta }), options),
     summarize: (options) => replay(`summary of ${options.article}`, (onDelta) => engine.summarize({ ...options, onDelta }), options),

@@ -80,6 +80,7 @@ export function recordingEngine(engine: Engine, delayMs = 0): RecordingEngine {
     article: (slug) => engine.article(slug),
     retrieve: (query, options) => engine.retrieve(query, options),
     standaloneQuestion: (question, history) => engine.standaloneQuestion(question, history),
+    suggestQuestions: (article) => engine.suggestQuestions(article),
     summarize: (options) => engine.summarize(options),
     close: () => engine.close(),
     async ask(question: string, options?: AskOptions) {

@@ -63,7 +63,11 @@ describe('npm run eval -- --html (the report a person reads)', () => {
     expect(page).toContain('<a href="https://news.example.org/articles/nk-troops-drone-warfare#p2">¶2</a>');
     expect(page).toContain('<mark>real-time classroom</mark>');
     expect(page).toContain('<h2 id="compare-title">Compared with the earlier report</h2>');
-    expect(page).toMatch(/aria-label="Change of each rate in smoke: [^"]*citation hit -1\.000/);
+    // Every citation of the broken run is wrong, so the chart shows citation hit falling by the whole earlier figure.
+    const before = (await readJsonReport(good)).suites[0]!.metrics.citationHit!;
+    expect(before).toBeGreaterThan(0.5);
+    expect(page).toContain(`citation hit -${before.toFixed(3)}`);
+    expect(page).toMatch(/aria-label="Change of each rate in smoke: [^"]*citation hit -/);
     expect(page).not.toMatch(/<script/i);
     // The JSON report keeps what the HTML showed: tags and the expected paragraph's text.
     const saved = await readJsonReport(json);

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EvalError } from '../../src/errors.js';
 import type { Article } from '../../src/index/article.js';
+import { loadEvalCorpus } from '../../src/eval/load-eval-corpus.js';
 import { loadCorpus } from '../../src/index/load-corpus.js';
 import { findSuites } from '../../src/eval/find-suites.js';
 import { loadSuite, parseSuite } from '../../src/eval/parse-suite.js';
@@ -128,18 +129,31 @@ describe('validateSuite', () => {
 });
 
 describe('the shipped suites', () => {
-  it('parse, validate against the corpus, and leave the smoke fixture out of the default run', async () => {
-    const articles = await loadCorpus(path.join(ROOT, 'corpus'));
+  it('parse, validate against the eval corpus, and leave the smoke fixture out of the default run', async () => {
+    const articles = await loadEvalCorpus(path.join(ROOT, 'corpus'), path.join(ROOT, 'evals/corpus'));
     const suites = await findSuites(path.join(ROOT, 'evals'));
-    expect(suites.map((s) => s.name)).toEqual(['dev-calibration', 'nk-troops-drone-warfare']);
+    expect(suites.map((s) => s.name)).toContain('nk-troops-drone-warfare');
+    expect(suites.some((s) => s.fixture)).toBe(false);
     for (const suite of suites) validateSuite(suite, articles);
     const smoke = await loadSuite(path.join(ROOT, 'evals/smoke.jsonl'));
     expect(smoke.fixture).toBe(true);
     expect(smoke.cases).toHaveLength(5);
-    validateSuite(smoke, articles);
+    validateSuite(smoke, await loadCorpus(path.join(ROOT, 'corpus')));
   });
 
-  it('cite every paragraph and caption, with enough conversations and unanswerable questions', async () => {
+  it('put every case in a dev or test split, and every article written for the evals has enough of each kind', async () => {
+    const suites = await findSuites(path.join(ROOT, 'evals'));
+    for (const suite of suites) {
+      expect(suite.cases.filter((c) => c.split === undefined).map((c) => `${suite.name}/${c.id}`)).toEqual([]);
+      if (suite.article === 'nk-troops-drone-warfare') continue;
+      const single = suite.cases.filter((c) => c.turns.length === 1);
+      expect(single.filter((c) => !c.turns[0]!.expect.unanswerable).length, suite.name).toBeGreaterThanOrEqual(30);
+      expect(suite.cases.filter((c) => c.turns.length > 1).length, suite.name).toBeGreaterThanOrEqual(4);
+      expect(single.filter((c) => c.turns[0]!.expect.unanswerable).length, suite.name).toBeGreaterThanOrEqual(6);
+    }
+  });
+
+  it('cite every paragraph and caption of the NPR story, with enough conversations and unanswerable questions', async () => {
     const articles = await loadCorpus(path.join(ROOT, 'corpus'));
     const suite = await loadSuite(path.join(ROOT, 'evals/nk-troops-drone-warfare.jsonl'));
     const expected = new Set(suite.cases.flatMap((c) => c.turns.flatMap((t) => t.expect.paragraphs)));

@@ -42,7 +42,7 @@ describe('extractive answering (hashing embeddings, real HNSW index)', () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  it('answers a typed question with the fact first, then the sentence it comes from, both marked', async () => {
+  it('answers a typed question with the fact first, then the sentence it comes from and its marker', async () => {
     const answer = await engine.ask('How much will the flood barrier cost?');
     expect(answer.grounded).toBe(true);
     expect(answer.citations.map((c) => c.paragraph)).toEqual([3]);
@@ -52,7 +52,7 @@ describe('extractive answering (hashing embeddings, real HNSW index)', () => {
       quote: 'The barrier will cost $42 million and take three years to finish, said Mayor Ana Ruiz.',
     });
     expect(answer.answer).toBe(
-      '$42 million [¶3]. The barrier will cost $42 million and take three years to finish, said Mayor Ana Ruiz [¶3].',
+      '$42 million — The barrier will cost $42 million and take three years to finish, said Mayor Ana Ruiz [¶3].',
     );
     expectConsistent(answer);
   });
@@ -83,6 +83,14 @@ describe('extractive answering (hashing embeddings, real HNSW index)', () => {
     expect(deltas.length).toBeGreaterThan(1);
     expect(deltas.join('')).toBe(answer.answer);
     expect(answer.citations.map((c) => c.paragraph)).toEqual([6]);
+  });
+
+  it('suggests questions from the story itself: the people it names, then questions generated from its sentences', () => {
+    const questions = engine.suggestQuestions('short-article');
+    expect(questions.slice(0, 2).sort()).toEqual(['Who is Ana Ruiz?', 'Who is Tom Hale?']);
+    expect(questions.some((q) => /Millbrook|Otter River|Who is Lena Park/.test(q))).toBe(false);
+    expect(questions.length).toBeGreaterThan(2);
+    expect(() => engine.suggestQuestions('no-such-article')).toThrow(/no article with slug "no-such-article"/);
   });
 
   it('refuses empty, whitespace-only, oversized and non-text questions with QuestionError codes', async () => {

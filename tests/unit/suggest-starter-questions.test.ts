@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import type { Answer } from '../../src/chat/answer-types.js';
 import {
   isBareQuoteFragment,
-  peopleIn,
   selectStarterQuestions,
   STARTER_MIN_CONFIDENCE,
 } from '../../src/chat/server/suggest-starter-questions.js';
@@ -54,26 +53,5 @@ describe('isBareQuoteFragment', () => {
     ['"They learned very quickly," said Capt. Oleh Shyriaiev, who commands the 225th Separate Assault Brigade, after two years at the front [¶6].', false],
   ])('%s -> %s', (text, expected) => {
     expect(isBareQuoteFragment(answer(text, 1))).toBe(expected);
-  });
-});
-
-describe('peopleIn', () => {
-  const text = [
-    'MILLBROOK, Vermont — The city council voted on Tuesday, after spring rains flooded homes in Millbrook.',
-    'The barrier will cost $42 million, said Mayor Ana Ruiz.',
-    '"We cannot rebuild again," Ruiz said.',
-    'Critics, led by council member Tom Hale, argued the barrier would push water onto farms.',
-    '"That," Hale said, "is the part nobody wants to talk about." Hale, 58, farms downstream.',
-    'Lena, 31, a nurse, lives in Millbrook. Millbrook, a town of 8,000, votes in May.',
-    'On Tuesday, the council met at the Otter River Center, a hall by the river.',
-  ].join('\n');
-
-  it('finds the people the story quotes or introduces under their fullest name, most mentioned first', () => {
-    expect(peopleIn(text)).toEqual(['Tom Hale', 'Ana Ruiz', 'Lena']);
-  });
-
-  it('leaves out places, weekdays and names after "the"', () => {
-    const people = peopleIn(text);
-    for (const notPerson of ['Millbrook', 'Tuesday', 'Otter River Center', 'Mayor Ana Ruiz']) expect(people).not.toContain(notPerson);
   });
 });

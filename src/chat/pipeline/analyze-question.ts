@@ -47,6 +47,11 @@ export interface QuestionModel {
   readonly names: readonly string[];
   /** "How many troops": the thing counted (its lemma). */
   readonly countNoun: string | undefined;
+  /**
+   * The attribute asked about: the counted thing, or the noun a "what / which" question asks for ("What is the
+   * population of ...", "Which official ..."). An article that never mentions it rarely answers the question.
+   */
+  readonly focus: string | undefined;
   /** "What did Cha say ...", "How does the mayor describe ...": a name, or a role noun lemma ("mayor"). */
   readonly speaker: string | undefined;
   /** "Who is Bulat?", "What is the Baba Yaga?": the name or phrase to identify. */
@@ -80,7 +85,10 @@ export function analyzeQuestion(text: string, options: AnalyzeQuestionOptions): 
 
   let expects: AnswerKind = 'other';
   let countNoun: string | undefined;
-  const headNoun = whIndex === -1 ? undefined : headNounAfter(tokens, whIndex + 1);
+  const headNoun =
+    whIndex === -1
+      ? undefined
+      : (headNounAfter(tokens, whIndex + 1) ?? (tokens[whIndex + 1]?.lemma === 'be' ? headNounAfter(tokens, whIndex + 2) : undefined));
   if (wh === 'how') {
     const adj = lower(next);
     if (adj === 'many' || adj === 'much') {
@@ -129,6 +137,7 @@ export function analyzeQuestion(text: string, options: AnalyzeQuestionOptions): 
     terms,
     names: analysis.names.map((n) => n.text),
     countNoun,
+    focus: countNoun ?? (wh === 'what' || wh === 'which' ? headNoun?.lemma : undefined),
     speaker,
     identity,
   };

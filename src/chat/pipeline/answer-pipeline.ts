@@ -25,6 +25,7 @@ export interface AnswerPipeline {
   /** Probability that the best paragraph answers, and whether it clears the model's threshold. */
   decide(context: QuestionContext, ranked: readonly RankedSentence[]): Decision;
   readonly model: AnswerModel | undefined;
+  readonly lexicon: Lexicon;
 }
 
 export interface FeatureInput {
@@ -79,6 +80,7 @@ export function createAnswerPipeline(options: AnswerPipelineOptions): AnswerPipe
   return {
     articles: options.articles,
     model: options.model,
+    lexicon,
     articleModel,
     analyze(question, slug) {
       const model = articleModel(slug);

@@ -27,10 +27,20 @@ export const ANSWERABILITY_FEATURES = [
   ['topWordsParagraph', 'IDF-weighted share of the question\'s other words in that paragraph, WordNet closeness counted'],
   ['weakestWord', 'closeness of the question word the paragraph matches least (1 when every word is there)'],
   ['absentWords', 'question words (not names) the article never mentions, not even through WordNet (0, 1, 2 or more)'],
+  ['focusInParagraph', 'closeness of the asked attribute ("population", the counted thing) in the best paragraph; 1 with none'],
+  ['focusInArticle', 'closeness of the asked attribute anywhere in the article; 1 with none'],
 ] as const;
 
 export type AnswerabilityFeatureName = (typeof ANSWERABILITY_FEATURES)[number][0];
 export const ANSWERABILITY_FEATURE_NAMES: readonly AnswerabilityFeatureName[] = ANSWERABILITY_FEATURES.map(([name]) => name);
+
+/** How the best paragraph and the article meet the attribute the question asks about. */
+function focusMatch(context: QuestionContext, closeness: Float64Array): Pick<Record<AnswerabilityFeatureName, number>, 'focusInParagraph' | 'focusInArticle'> {
+  const focus = context.question.focus;
+  const k = focus === undefined ? -1 : context.matchers.findIndex((m) => m.term.lemma === focus);
+  if (k === -1) return { focusInParagraph: 1, focusInArticle: 1 };
+  return { focusInParagraph: closeness[k] ?? 0, focusInArticle: context.matchers[k]!.inArticle };
+}
 
 /** How the best paragraph meets the question: its names, its other words, and the word it matches least. */
 function paragraphMatch(
@@ -90,6 +100,7 @@ export function answerabilityFeatures(context: QuestionContext, ranked: readonly
     bm25Strength: context.bm25Strength,
     termCount: Math.log(1 + context.question.terms.length),
     ...paragraphMatch(context, top.row.paragraphCloseness),
+    ...focusMatch(context, top.row.paragraphCloseness),
   };
   ANSWERABILITY_FEATURE_NAMES.forEach((name, i) => {
     f[i] = values[name];

@@ -6,8 +6,8 @@ import type { RankedSentence } from './rank.js';
 
 /**
  * Stage 5: an answer that reads as a reply, built only from the article's own words.
- * - A typed question gets its fact first: the number, name or date, cut verbatim from the answer sentence, with
- *   its marker ("4,700 [¶43]. Some 4,700 North Korean soldiers were killed ... [¶43].").
+ * - A typed question gets its fact first: the number, name or date, cut verbatim from the answer sentence, then
+ *   the sentence and its marker ("4,700 — Some 4,700 North Korean soldiers were killed ... [¶43].").
  * - A sentence that cannot stand alone (it opens with a pronoun, or leans on the one before: "So, too, has ...")
  *   is widened to the sentence before it in the paragraph; when it opens its paragraph, a leading "He" / "She"
  *   is replaced by the person's name in brackets, the convention for words that are not the article's.
@@ -54,7 +54,7 @@ export function composeReply(options: ComposeReplyOptions): ComposedReply {
   const citations: Citation[] = [];
   const parts: string[] = [];
   const fact = FACT_KINDS.has(kind) ? factOf(question, model, best) : undefined;
-  if (fact !== undefined) parts.push(`${fact} [¶${best.paragraph.number}].`);
+  if (fact !== undefined) parts.push(`${fact} —`);
   for (const group of picks) {
     const paragraph = group[0]!.paragraph;
     const start = group[0]!.sentence.start;

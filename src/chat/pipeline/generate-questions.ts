@@ -64,10 +64,25 @@ export function generateQuestions(options: GenerateQuestionsOptions): GeneratedQ
     }
     for (const span of s.analysis.names) {
       const kind = model.nameKind(span.text);
-      if (kind !== 'person' && kind !== 'place') continue;
-      const clause = clauseAround(tokens, span.firstToken, span.lastToken);
-      const rest = withoutPreposition(tokens, clause.start, span.firstToken, span.lastToken, clause.end);
-      push(kind, kind === 'person' ? 'Who' : 'Where', rest, span.text);
+      if (kind === 'person') {
+        // A person who is the subject: "Andriy Chernyak, a spokesman ..., told NPR that ..." -> "Who told NPR that ...?"
+        const clause = clauseAround(tokens, span.firstToken, span.lastToken);
+        if (clause.start !== span.firstToken) continue;
+        let from = span.lastToken + 1;
+        if (tokens[from]?.text === ',') {
+          const close = tokens.findIndex((t, i) => i > from && t.text === ',');
+          if (close === -1) continue;
+          from = close + 1;
+        }
+        if (tokens[from]?.pos !== 'VERB' && tokens[from]?.pos !== 'AUX') continue;
+        push('person', 'Who', tokens.slice(from, clauseAround(tokens, from, from).end), span.text);
+      } else if (kind === 'place') {
+        // "... in Kursk" at the end of a clause: "Where <the clause without it>?" reads as a reader's question only
+        // when the clause opens with its subject.
+        const clause = clauseAround(tokens, span.firstToken, span.lastToken);
+        if (tokens[span.firstToken - 1]?.pos !== 'ADP' || span.lastToken + 1 !== clause.end || tokens[clause.start]?.pos === 'ADP') continue;
+        push('place', 'Where', tokens.slice(clause.start, span.firstToken - 1), span.text);
+      }
     }
     if (s.speaker !== undefined && s.quoted) {
       push('quote', `What did ${s.speaker} say about`, keyWords(s, 3), undefined);
@@ -86,12 +101,15 @@ function notDeterminer(t: TextToken): boolean {
   return t.pos !== 'DET';
 }
 
-/** The clause holding tokens [first, last]: bounded by sentence punctuation, dashes and semicolons. */
+/**
+ * The clause holding tokens [first, last]: bounded by sentence punctuation, dashes and semicolons, and after the
+ * answer also by a comma ("killed fighting in Kursk, according to ..." stops at "Kursk").
+ */
 function clauseAround(tokens: readonly TextToken[], first: number, last: number): { start: number; end: number } {
   let start = first;
   while (start > 0 && !isBoundary(tokens[start - 1]!)) start -= 1;
   let end = last + 1;
-  while (end < tokens.length && !isBoundary(tokens[end]!)) end += 1;
+  while (end < tokens.length && !isBoundary(tokens[end]!) && !(tokens[end]!.text === ',' && end > last + 2)) end += 1;
   return { start, end };
 }
 
@@ -114,17 +132,22 @@ function keyWords(s: SentenceModel, count: number): TextToken[] {
 
 function render(tokens: readonly TextToken[], lexicon: Lexicon, paraphrase: number, random: () => number): string {
   const words: string[] = [];
+  let previousEnd = -1;
   for (const t of tokens) {
     if (t.pos === 'PUNCT' && t.text !== '-') continue;
+    // Tokens the text wrote together ("Korea's", "31-year-old") stay together.
+    const joined = t.start === previousEnd && words.length > 0;
+    previousEnd = t.end;
     let word = t.text;
     if (paraphrase > 0 && !t.stop && (t.pos === 'NOUN' || t.pos === 'VERB' || t.pos === 'ADJ') && random() < paraphrase) {
       const pos = t.pos === 'NOUN' ? 'noun' : t.pos === 'VERB' ? 'verb' : 'adj';
       const synonyms = [...lexicon.related(t.lemma, pos)].filter(([w, c]) => c >= 0.9 && w !== t.lemma && !w.includes(' ')).map(([w]) => w);
       if (synonyms.length > 0) word = synonyms[Math.floor(random() * synonyms.length)]!;
     }
-    words.push(word);
+    if (joined) words[words.length - 1] += word;
+    else words.push(word);
   }
-  return words.join(' ').replace(/ - /g, '-').trim();
+  return words.join(' ').trim();
 }
 
 /** Fisher-Yates, in place, with the given random source. */
