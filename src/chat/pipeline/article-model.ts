@@ -28,6 +28,11 @@ export interface SentenceModel {
   /** BM25 terms (src/index/tokenize.ts). */
   readonly terms: readonly string[];
   readonly termSet: ReadonlySet<string>;
+  /** Adjacent term pairs ("north korea"), for phrase matches. */
+  readonly bigrams: ReadonlySet<string>;
+  /** Words, punctuation left out. */
+  readonly wordCount: number;
+  readonly startsWithPronoun: boolean;
   /** Content lemmas (nouns, verbs, adjectives, adverbs, names, numbers), for meaning-level matches. */
   readonly lemmas: ReadonlySet<string>;
   readonly entityKinds: ReadonlySet<EntityKind>;
@@ -55,6 +60,8 @@ export interface ParagraphModel {
   /** BM25 terms of the paragraph's searchable text (with its section heading). */
   readonly terms: readonly string[];
   readonly termSet: ReadonlySet<string>;
+  /** BM25 terms of its section heading alone. */
+  readonly sectionTerms: readonly string[];
   readonly vector: Float32Array;
 }
 
@@ -71,6 +78,8 @@ export interface ArticleModel {
   readonly lemmaCounts: ReadonlyMap<string, number>;
   /** Every BM25 term of the article. */
   readonly termSet: ReadonlySet<string>;
+  /** The article's BM25 terms by their first four letters (terms of three letters or fewer by themselves). */
+  readonly termsByPrefix: ReadonlyMap<string, readonly string[]>;
   /** Lower-case word forms of the article with their counts, for spelling correction of questions. */
   readonly words: ReadonlyMap<string, number>;
   readonly sentenceVectors: Float32Array;
@@ -150,6 +159,9 @@ export function buildArticleModel(options: BuildArticleModelOptions): ArticleMod
         analysis,
         terms,
         termSet: new Set(terms),
+        bigrams: new Set(terms.slice(1).map((t, i) => `${terms[i]} ${t}`)),
+        wordCount: analysis.tokens.filter((t) => t.pos !== 'PUNCT').length,
+        startsWithPronoun: analysis.tokens.find((t) => t.pos !== 'PUNCT')?.pos === 'PRON',
         lemmas,
         entityKinds: new Set(analysis.entities.map((e) => e.kind)),
         people,
@@ -168,10 +180,19 @@ export function buildArticleModel(options: BuildArticleModelOptions): ArticleMod
       chunkPosition: position,
       terms: paragraphTerms,
       termSet: new Set(paragraphTerms),
+      sectionTerms: tokenize(chunk.paragraph.section ?? ''),
       vector: vectors.paragraphVector(position),
     });
   });
 
+  const termSet = new Set(paragraphs.flatMap((p) => p.terms));
+  const termsByPrefix = new Map<string, string[]>();
+  for (const term of termSet) {
+    const key = term.slice(0, 4);
+    const list = termsByPrefix.get(key);
+    if (list === undefined) termsByPrefix.set(key, [term]);
+    else list.push(term);
+  }
   return {
     article,
     sentences,
@@ -180,7 +201,8 @@ export function buildArticleModel(options: BuildArticleModelOptions): ArticleMod
     sentenceBm25: new Bm25Index(sentences.map((s) => s.sentence.text)),
     names,
     lemmaCounts,
-    termSet: new Set(paragraphs.flatMap((p) => p.terms)),
+    termSet,
+    termsByPrefix,
     words,
     sentenceVectors: vectors.sentenceVectors,
     dimensions: vectors.dimensions,

@@ -56,6 +56,10 @@ export const SENTENCE_FEATURES = [
 export type SentenceFeatureName = (typeof SENTENCE_FEATURES)[number][0];
 export const SENTENCE_FEATURE_NAMES: readonly SentenceFeatureName[] = SENTENCE_FEATURES.map(([name]) => name);
 const INDEX = new Map<string, number>(SENTENCE_FEATURE_NAMES.map((name, i) => [name, i]));
+/** Column of each feature, for the hot loop. */
+const F = Object.fromEntries(SENTENCE_FEATURE_NAMES.map((name, i) => [name, i])) as Record<SentenceFeatureName, number>;
+const WIDTH = SENTENCE_FEATURE_NAMES.length;
+const EMPTY: ReadonlySet<string> = new Set();
 
 export interface CandidateRow {
   readonly sentence: SentenceModel;
@@ -130,41 +134,38 @@ export function computeFeatures(options: ComputeFeaturesOptions): QuestionContex
 
   // How close each question word comes to each sentence (1: the word itself), once per sentence and paragraph;
   // every coverage feature below is a weighted sum over these.
-  const closeness = new Map<number, Float64Array>();
+  const m = matchers.length;
+  const weights = Float64Array.from(matchers, (x) => x.weight);
+  const closeness = new Array<Float64Array | undefined>(model.sentences.length);
   for (const s of sentences) {
-    const c = new Float64Array(matchers.length);
-    matchers.forEach((m, k) => {
-      c[k] = termCloseness(m, s.terms, s.lemmas);
-    });
-    closeness.set(s.id, c);
+    const c = new Float64Array(m);
+    for (let k = 0; k < m; k += 1) c[k] = termCloseness(matchers[k]!, s.termSet, s.lemmas);
+    closeness[s.id] = c;
   }
-  const paragraphCloseness = new Map<number, Float64Array>();
-  const paragraphOf = (s: SentenceModel): Float64Array => {
-    let merged = paragraphCloseness.get(s.paragraphIndex);
-    if (merged === undefined) {
-      const p = model.paragraphs[s.paragraphIndex]!;
-      const section = tokenize(p.paragraph.section ?? '');
-      const c = new Float64Array(matchers.length);
-      matchers.forEach((m, k) => {
-        c[k] = termCloseness(m, section, []);
-      });
+  const paragraphCloseness = new Array<Float64Array | undefined>(model.paragraphs.length);
+  const paragraphOf = (index: number): Float64Array => {
+    let c = paragraphCloseness[index];
+    if (c === undefined) {
+      const p = model.paragraphs[index]!;
+      const section = new Set(p.sectionTerms);
+      c = new Float64Array(m);
+      for (let k = 0; k < m; k += 1) c[k] = termCloseness(matchers[k]!, section, EMPTY);
       for (const id of p.sentences) {
-        const own = closeness.get(id);
-        if (own !== undefined) for (let k = 0; k < own.length; k += 1) c[k] = Math.max(c[k]!, own[k]!);
+        const own = closeness[id];
+        if (own !== undefined) for (let k = 0; k < m; k += 1) if (own[k]! > c[k]!) c[k] = own[k]!;
       }
-      paragraphCloseness.set(s.paragraphIndex, c);
-      merged = c;
+      paragraphCloseness[index] = c;
     }
-    return merged;
+    return c;
   };
-  const cover = (cs: ReadonlyArray<Float64Array | undefined>, expanded: boolean): number => {
+  /** IDF-weighted share of the question's words in the union of these texts (exact only, or WordNet closeness). */
+  const cover = (a: Float64Array | undefined, b: Float64Array | undefined, c: Float64Array | undefined, expanded: boolean): number => {
     if (idfTotal === 0) return 0;
     let hit = 0;
-    matchers.forEach((m, k) => {
-      let best = 0;
-      for (const c of cs) if (c !== undefined && c[k]! > best) best = c[k]!;
-      hit += m.weight * (expanded ? best : best === 1 ? 1 : 0);
-    });
+    for (let k = 0; k < m; k += 1) {
+      const best = Math.max(a?.[k] ?? 0, b?.[k] ?? 0, c?.[k] ?? 0);
+      hit += weights[k]! * (expanded ? best : best === 1 ? 1 : 0);
+    }
     return hit / idfTotal;
   };
 
@@ -176,71 +177,68 @@ export function computeFeatures(options: ComputeFeaturesOptions): QuestionContex
   const historyQuotes = options.history?.quotes ?? [];
   const historyParagraphs = options.history?.paragraphs ?? new Set<string>();
   const kindMatcher = typed ? createKindMatcher({ kind, question, model, lexicon }) : undefined;
-  const countMatcher = question.countNoun === undefined ? undefined : matchers.find((m) => m.term.lemma === question.countNoun);
-
+  const countMatcher = question.countNoun === undefined ? undefined : matchers.find((x) => x.term.lemma === question.countNoun);
   const dateline = model.article.dateline;
   const datelineSentence = dateline === undefined ? -1 : (model.sentences.find((x) => x.sentence.text.startsWith(dateline))?.id ?? -1);
+  const lastParagraph = Math.max(1, model.paragraphs.length - 1);
+  const countKind = kind === 'count' || kind === 'money' || kind === 'percent' || kind === 'age';
+  const timeKind = kind === 'time' || kind === 'duration';
 
   const rows: CandidateRow[] = [];
   for (const s of sentences) {
-    const f = new Float64Array(SENTENCE_FEATURE_NAMES.length);
-    const set = (name: SentenceFeatureName, value: number): void => {
-      f[INDEX.get(name)!] = value;
-    };
+    const f = new Float64Array(WIDTH);
     const p = model.paragraphs[s.paragraphIndex]!;
     const previousId = s.indexInParagraph > 0 ? p.sentences[s.indexInParagraph - 1] : undefined;
-    const previous = previousId === undefined ? undefined : model.sentences[previousId];
     const nextId = p.sentences[s.indexInParagraph + 1];
-    const following = nextId === undefined ? undefined : model.sentences[nextId];
-    const own = closeness.get(s.id)!;
-    const before = previous === undefined ? undefined : closeness.get(previous.id);
-    const after = following === undefined ? undefined : closeness.get(following.id);
-    const paragraphSet = paragraphOf(s);
+    const own = closeness[s.id]!;
+    const before = previousId === undefined ? undefined : closeness[previousId];
+    const after = nextId === undefined ? undefined : closeness[nextId];
+    const paragraphSet = paragraphOf(s.paragraphIndex);
 
-    set('cosSentence', cos[s.id]!);
-    set('cosSentenceGap', cos[s.id]! - maxCosSentence);
-    set('cosParagraph', paragraphCos[s.paragraphIndex]!);
-    set('cosParagraphGap', paragraphCos[s.paragraphIndex]! - maxCosParagraph);
-    set('cosParagraphBest', paragraphBest[s.paragraphIndex]!);
-    set('cosPrevious', previous === undefined ? 0 : cos[previous.id]!);
-    set('cosNext', following === undefined ? 0 : cos[following.id]!);
-    set('bm25Paragraph', maxParagraphBm25 > 0 ? (paragraphBm25.get(s.paragraphIndex) ?? 0) / maxParagraphBm25 : 0);
-    set('bm25Sentence', maxSentenceBm25 > 0 ? (sentenceBm25.get(s.id) ?? 0) / maxSentenceBm25 : 0);
-    set('coverSentence', cover([own], false));
-    set('coverSentenceMeaning', cover([own], true));
-    set('coverParagraph', cover([paragraphSet], false));
-    set('coverParagraphMeaning', cover([paragraphSet], true));
-    set('coverWindow', cover([before, own, after], true));
-    const coverPrevious = before === undefined ? 0 : cover([before], true);
-    set('coverPrevious', coverPrevious);
-    set('namesSentence', nameShare(nameStems, s.termSet));
-    set('namesParagraph', nameShare(nameStems, p.termSet));
-    set('phrase', phraseShare(pairs, s.terms));
+    f[F.cosSentence] = cos[s.id]!;
+    f[F.cosSentenceGap] = cos[s.id]! - maxCosSentence;
+    f[F.cosParagraph] = paragraphCos[s.paragraphIndex]!;
+    f[F.cosParagraphGap] = paragraphCos[s.paragraphIndex]! - maxCosParagraph;
+    f[F.cosParagraphBest] = paragraphBest[s.paragraphIndex]!;
+    f[F.cosPrevious] = previousId === undefined ? 0 : cos[previousId]!;
+    f[F.cosNext] = nextId === undefined ? 0 : cos[nextId]!;
+    f[F.bm25Paragraph] = maxParagraphBm25 > 0 ? (paragraphBm25.get(s.paragraphIndex) ?? 0) / maxParagraphBm25 : 0;
+    f[F.bm25Sentence] = maxSentenceBm25 > 0 ? (sentenceBm25.get(s.id) ?? 0) / maxSentenceBm25 : 0;
+    f[F.coverSentence] = cover(own, undefined, undefined, false);
+    f[F.coverSentenceMeaning] = cover(own, undefined, undefined, true);
+    f[F.coverParagraph] = cover(paragraphSet, undefined, undefined, false);
+    f[F.coverParagraphMeaning] = cover(paragraphSet, undefined, undefined, true);
+    f[F.coverWindow] = cover(before, own, after, true);
+    const coverPrevious = before === undefined ? 0 : cover(before, undefined, undefined, true);
+    f[F.coverPrevious] = coverPrevious;
+    f[F.namesSentence] = nameShare(nameStems, s.termSet);
+    f[F.namesParagraph] = nameShare(nameStems, p.termSet);
+    f[F.phrase] = phraseShare(pairs, s.bigrams);
     const match = kindMatcher !== undefined && kindMatcher(s);
-    set('kindExpected', typed ? 1 : 0);
-    set('kindMatch', match ? 1 : 0);
-    set('kindMiss', typed && !match ? 1 : 0);
-    set('kindMatchCount', match && (kind === 'count' || kind === 'money' || kind === 'percent' || kind === 'age') ? 1 : 0);
-    set('kindMatchTime', match && (kind === 'time' || kind === 'duration') ? 1 : 0);
-    set('kindMatchPerson', match && kind === 'person' ? 1 : 0);
-    set('kindMatchPlace', match && kind === 'place' ? 1 : 0);
-    set('kindMatchReason', match && kind === 'reason' ? 1 : 0);
-    set('countNoun', question.countNoun !== undefined && countsNoun(s, question.countNoun, countMatcher) ? 1 : 0);
+    f[F.kindExpected] = typed ? 1 : 0;
+    f[F.kindMatch] = match ? 1 : 0;
+    f[F.kindMiss] = typed && !match ? 1 : 0;
+    f[F.kindMatchCount] = match && countKind ? 1 : 0;
+    f[F.kindMatchTime] = match && timeKind ? 1 : 0;
+    f[F.kindMatchPerson] = match && kind === 'person' ? 1 : 0;
+    f[F.kindMatchPlace] = match && kind === 'place' ? 1 : 0;
+    f[F.kindMatchReason] = match && kind === 'reason' ? 1 : 0;
+    f[F.countNoun] = question.countNoun !== undefined && countsNoun(s, question.countNoun, countMatcher) ? 1 : 0;
     const speakerAsked = question.speaker !== undefined;
     const speaks = speakerAsked && s.speaker !== undefined && sameSpeaker(question.speaker!, s.speaker, model);
-    set('speakerMatch', speaks ? 1 : 0);
-    set('speakerOther', speakerAsked && !speaks ? 1 : 0);
-    set('introduces', question.identity !== undefined && introduces(s, question.identity) ? 1 : 0);
-    set('quoted', s.quoted ? 1 : 0);
-    set('datelinePlace', kind === 'place' && datelineSentence === s.id ? 1 : 0);
-    set('whyHowPrevious', whyHow ? coverPrevious : 0);
-    set('position', model.paragraphs.length > 1 ? s.paragraphIndex / (model.paragraphs.length - 1) : 0);
-    set('firstSentence', s.indexInParagraph === 0 ? 1 : 0);
-    set('caption', s.paragraph.kind === 'caption' ? 1 : 0);
-    set('pronounStart', s.analysis.tokens.find((t) => t.pos !== 'PUNCT')?.pos === 'PRON' ? 1 : 0);
-    set('length', Math.log(1 + s.analysis.tokens.filter((t) => t.pos !== 'PUNCT').length));
-    set('repeated', historyQuotes.some((q) => q.includes(s.sentence.text)) ? 1 : 0);
-    set('repeatedParagraph', historyParagraphs.has(s.paragraph.id) ? 1 : 0);
+    f[F.speakerMatch] = speaks ? 1 : 0;
+    f[F.speakerOther] = speakerAsked && !speaks ? 1 : 0;
+    f[F.introduces] = question.identity !== undefined && introduces(s, question.identity) ? 1 : 0;
+    f[F.quoted] = s.quoted ? 1 : 0;
+    f[F.datelinePlace] = kind === 'place' && datelineSentence === s.id ? 1 : 0;
+    f[F.whyHowPrevious] = whyHow ? coverPrevious : 0;
+    f[F.position] = s.paragraphIndex / lastParagraph;
+    f[F.firstSentence] = s.indexInParagraph === 0 ? 1 : 0;
+    f[F.caption] = s.paragraph.kind === 'caption' ? 1 : 0;
+    f[F.pronounStart] = s.startsWithPronoun ? 1 : 0;
+    f[F.length] = Math.log(1 + s.wordCount);
+    f[F.repeated] = historyQuotes.length > 0 && historyQuotes.some((q) => q.includes(s.sentence.text)) ? 1 : 0;
+    f[F.repeatedParagraph] = historyParagraphs.has(s.paragraph.id) ? 1 : 0;
     rows.push({ sentence: s, features: f, paragraphCloseness: paragraphSet });
   }
 
@@ -282,25 +280,18 @@ function nameShare(names: readonly string[][], terms: ReadonlySet<string>): numb
   return hit / names.length;
 }
 
-/** Adjacent content-word pairs of the question, as BM25 stems. */
-function adjacentPairs(question: QuestionModel): Array<[string, string]> {
+/** Adjacent content-word pairs of the question, as BM25 stems ("north korea"). */
+function adjacentPairs(question: QuestionModel): string[] {
   const stems = question.terms.flatMap((t) => tokenize(t.text));
-  const pairs: Array<[string, string]> = [];
-  for (let i = 0; i + 1 < stems.length; i += 1) pairs.push([stems[i]!, stems[i + 1]!]);
+  const pairs: string[] = [];
+  for (let i = 0; i + 1 < stems.length; i += 1) pairs.push(`${stems[i]} ${stems[i + 1]}`);
   return pairs;
 }
 
-function phraseShare(pairs: ReadonlyArray<[string, string]>, terms: readonly string[]): number {
+function phraseShare(pairs: readonly string[], bigrams: ReadonlySet<string>): number {
   if (pairs.length === 0) return 0;
   let hit = 0;
-  for (const [a, b] of pairs) {
-    for (let i = 0; i + 1 < terms.length; i += 1) {
-      if (terms[i] === a && terms[i + 1] === b) {
-        hit += 1;
-        break;
-      }
-    }
-  }
+  for (const pair of pairs) if (bigrams.has(pair)) hit += 1;
   return hit / pairs.length;
 }
 

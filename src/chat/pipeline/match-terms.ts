@@ -1,7 +1,7 @@
 import { termsMatch, tokenize } from '../../index/tokenize.js';
 import type { Lexicon } from '../../nlp/lexicon.js';
 import type { QuestionModel, QuestionTerm } from './analyze-question.js';
-import type { ArticleModel, SentenceModel } from './article-model.js';
+import type { ArticleModel } from './article-model.js';
 
 /**
  * How each question word is found in an article: as itself (same lemma, or the same BM25 stem, "Korea" /
@@ -40,8 +40,9 @@ export function matchTerms(question: QuestionModel, model: ArticleModel, lexicon
         if (model.lemmaCounts.has(word) && (lemmas.get(word) ?? 0) < closeness) lemmas.set(word, closeness);
       }
     }
+    // termsMatch joins only terms that share their first four letters (or are equal).
     const exactTerms = new Set<string>();
-    for (const t of model.termSet) if (stems.some((stem) => termsMatch(stem, t))) exactTerms.add(t);
+    for (const stem of stems) for (const t of model.termsByPrefix.get(stem.slice(0, 4)) ?? []) if (termsMatch(stem, t)) exactTerms.add(t);
     let inArticle = lemmas.size > 0 ? Math.max(...lemmas.values()) : 0;
     if (exactTerms.size > 0) inArticle = 1;
     return { term, weight, lemmas, stems, exactTerms, inArticle };
@@ -49,43 +50,9 @@ export function matchTerms(question: QuestionModel, model: ArticleModel, lexicon
 }
 
 /** Closeness of one question word to a sentence: 1 for the word itself, a WordNet closeness, or 0. */
-export function termCloseness(matcher: TermMatcher, terms: readonly string[], lemmas: Iterable<string>): number {
+export function termCloseness(matcher: TermMatcher, terms: ReadonlySet<string>, lemmas: ReadonlySet<string>): number {
+  for (const t of matcher.exactTerms) if (terms.has(t)) return 1;
   let best = 0;
-  for (const t of terms) if (matcher.exactTerms.has(t)) return 1;
-  for (const lemma of lemmas) {
-    const c = matcher.lemmas.get(lemma);
-    if (c !== undefined && c > best) best = c;
-  }
+  for (const [lemma, c] of matcher.lemmas) if (c > best && lemmas.has(lemma)) best = c;
   return best;
-}
-
-/**
- * IDF-weighted share of the question's words found in a text: exact matches only (`expanded` false) or with
- * WordNet closeness (`expanded` true).
- */
-export function coverage(
-  matchers: readonly TermMatcher[],
-  terms: readonly string[],
-  lemmas: ReadonlySet<string>,
-  expanded: boolean,
-): number {
-  let total = 0;
-  let hit = 0;
-  for (const m of matchers) {
-    total += m.weight;
-    const c = termCloseness(m, terms, lemmas);
-    hit += m.weight * (expanded ? c : c === 1 ? 1 : 0);
-  }
-  return total === 0 ? 0 : hit / total;
-}
-
-/** The union of several sentences' terms and lemmas (a window or a paragraph). */
-export function mergeSentences(sentences: readonly SentenceModel[]): { terms: string[]; lemmas: Set<string> } {
-  const terms: string[] = [];
-  const lemmas = new Set<string>();
-  for (const s of sentences) {
-    terms.push(...s.terms);
-    for (const l of s.lemmas) lemmas.add(l);
-  }
-  return { terms, lemmas };
 }
