@@ -28,8 +28,11 @@ export interface LexiconOptions {
   readonly maxSenses?: number;
 }
 
+/** Words whose related words and classes stay cached: enough for a newsroom's questions, bounded for memory. */
+const CACHE_SIZE = 4000;
+
 export function createLexicon(options: LexiconOptions = {}): Lexicon {
-  const wordnet = options.wordnet ?? openWordNet();
+  const wordnet = options.wordnet ?? openWordNet({ cacheSize: 5000 });
   const defaultSenses = options.maxSenses ?? 3;
   const relatedCache = new Map<string, ReadonlyMap<string, number>>();
   const classCache = new Map<string, ReadonlySet<string>>();
@@ -42,7 +45,7 @@ export function createLexicon(options: LexiconOptions = {}): Lexicon {
       let classes = classCache.get(key);
       if (classes === undefined) {
         classes = new Set(senses(lemma, pos).slice(0, maxSenses).map((s) => s.lexname));
-        if (classCache.size > 50_000) classCache.clear();
+        if (classCache.size >= CACHE_SIZE * 4) classCache.delete(classCache.keys().next().value as string);
         classCache.set(key, classes);
       }
       return classes;
@@ -84,7 +87,7 @@ export function createLexicon(options: LexiconOptions = {}): Lexicon {
           }
         }
       }
-      if (relatedCache.size > 20_000) relatedCache.clear();
+      if (relatedCache.size >= CACHE_SIZE) relatedCache.delete(relatedCache.keys().next().value as string);
       relatedCache.set(key, out);
       return out;
     },

@@ -71,11 +71,13 @@ const AUX_START = new Set(['AUX', 'VERB']);
 export interface AnalyzeQuestionOptions {
   readonly analyzer: TextAnalyzer;
   readonly lexicon: Lexicon;
+  /** The question already parsed (it is parsed once when no typo needed correcting). */
+  readonly analysis?: AnalyzedText;
 }
 
 export function analyzeQuestion(text: string, options: AnalyzeQuestionOptions): QuestionModel {
   const { lexicon } = options;
-  const analysis = options.analyzer.analyze(text);
+  const analysis = options.analysis ?? options.analyzer.analyze(text);
   const tokens = analysis.tokens;
   const words = tokens.filter((t) => t.pos !== 'PUNCT');
   const whIndex = tokens.findIndex((t) => WH.has(t.text.toLowerCase()));

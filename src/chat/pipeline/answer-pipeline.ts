@@ -84,8 +84,9 @@ export function createAnswerPipeline(options: AnswerPipelineOptions): AnswerPipe
     articleModel,
     analyze(question, slug) {
       const model = articleModel(slug);
-      const corrected = correctSpelling(analyzer.analyze(question), model.words, lexicon);
-      return analyzeQuestion(corrected, { analyzer, lexicon });
+      const parsed = analyzer.analyze(question);
+      const corrected = correctSpelling(parsed, model.words, lexicon);
+      return analyzeQuestion(corrected, { analyzer, lexicon, ...(corrected === question ? { analysis: parsed } : {}) });
     },
     features(input) {
       return computeFeatures({

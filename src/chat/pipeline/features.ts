@@ -3,7 +3,7 @@ import type { Lexicon } from '../../nlp/lexicon.js';
 import type { AnswerKind, QuestionModel } from './analyze-question.js';
 import { sentenceCosine, vectorCosine, type ArticleModel, type SentenceModel } from './article-model.js';
 import { createKindMatcher } from './match-answer-kind.js';
-import { matchTerms, termCloseness, type TermMatcher } from './match-terms.js';
+import { matchTerms, type TermMatcher } from './match-terms.js';
 
 /**
  * Stage 2 of the answering pipeline: the feature table. Every candidate sentence of the article gets one row of
@@ -98,7 +98,9 @@ export interface ComputeFeaturesOptions {
 
 /** Stage 1 and 2: every sentence of the article is a candidate; each gets its feature row. */
 export function computeFeatures(options: ComputeFeaturesOptions): QuestionContext {
-  const { question, model, vector, lexicon } = options;
+  const { question, model, lexicon } = options;
+  // A typed copy of the query vector: the dot products below run on it ~190 times per question.
+  const vector = Float64Array.from(options.vector as ArrayLike<number>);
   const exclude = options.exclude;
   const matchers = matchTerms(question, model, lexicon);
   const allowed = (s: SentenceModel): boolean => !s.addressesAssistant && (exclude === undefined || !exclude.has(s.paragraph.id));
@@ -136,20 +138,42 @@ export function computeFeatures(options: ComputeFeaturesOptions): QuestionContex
   // every coverage feature below is a weighted sum over these.
   const m = matchers.length;
   const weights = Float64Array.from(matchers, (x) => x.weight);
-  const closeness = new Array<Float64Array | undefined>(model.sentences.length);
-  for (const s of sentences) {
+  // Inverted once per question: which question words each article term or lemma stands for, and how closely.
+  const termHits = new Map<string, number[]>();
+  const lemmaHits = new Map<string, Array<readonly [number, number]>>();
+  matchers.forEach((matcher, k) => {
+    for (const t of matcher.exactTerms) {
+      const list = termHits.get(t);
+      if (list === undefined) termHits.set(t, [k]);
+      else list.push(k);
+    }
+    for (const [lemma, c] of matcher.lemmas) {
+      const list = lemmaHits.get(lemma);
+      if (list === undefined) lemmaHits.set(lemma, [[k, c]]);
+      else list.push([k, c]);
+    }
+  });
+  /** Closeness of each question word to a text with these terms and lemmas (as `termCloseness`, all words at once). */
+  const closenessOf = (terms: ReadonlySet<string>, lemmas: ReadonlySet<string>): Float64Array => {
     const c = new Float64Array(m);
-    for (let k = 0; k < m; k += 1) c[k] = termCloseness(matchers[k]!, s.termSet, s.lemmas);
-    closeness[s.id] = c;
-  }
+    for (const lemma of lemmas) {
+      const hits = lemmaHits.get(lemma);
+      if (hits !== undefined) for (const [k, v] of hits) if (v > c[k]!) c[k] = v;
+    }
+    for (const t of terms) {
+      const hits = termHits.get(t);
+      if (hits !== undefined) for (const k of hits) c[k] = 1;
+    }
+    return c;
+  };
+  const closeness = new Array<Float64Array | undefined>(model.sentences.length);
+  for (const s of sentences) closeness[s.id] = closenessOf(s.termSet, s.lemmas);
   const paragraphCloseness = new Array<Float64Array | undefined>(model.paragraphs.length);
   const paragraphOf = (index: number): Float64Array => {
     let c = paragraphCloseness[index];
     if (c === undefined) {
       const p = model.paragraphs[index]!;
-      const section = new Set(p.sectionTerms);
-      c = new Float64Array(m);
-      for (let k = 0; k < m; k += 1) c[k] = termCloseness(matchers[k]!, section, EMPTY);
+      c = closenessOf(new Set(p.sectionTerms), EMPTY);
       for (const id of p.sentences) {
         const own = closeness[id];
         if (own !== undefined) for (let k = 0; k < m; k += 1) if (own[k]! > c[k]!) c[k] = own[k]!;
@@ -158,16 +182,22 @@ export function computeFeatures(options: ComputeFeaturesOptions): QuestionContex
     }
     return c;
   };
-  /** IDF-weighted share of the question's words in the union of these texts (exact only, or WordNet closeness). */
-  const cover = (a: Float64Array | undefined, b: Float64Array | undefined, c: Float64Array | undefined, expanded: boolean): number => {
-    if (idfTotal === 0) return 0;
-    let hit = 0;
+  /** IDF-weighted share of the question's words in a text: `exact` counts the words themselves, `meaning` WordNet closeness too. */
+  let exact = 0;
+  let meaning = 0;
+  const cover = (c: Float64Array): void => {
+    exact = 0;
+    meaning = 0;
+    if (idfTotal === 0) return;
     for (let k = 0; k < m; k += 1) {
-      const best = Math.max(a?.[k] ?? 0, b?.[k] ?? 0, c?.[k] ?? 0);
-      hit += weights[k]! * (expanded ? best : best === 1 ? 1 : 0);
+      const v = c[k]!;
+      meaning += weights[k]! * v;
+      if (v === 1) exact += weights[k]!;
     }
-    return hit / idfTotal;
+    exact /= idfTotal;
+    meaning /= idfTotal;
   };
+  const window = new Float64Array(m);
 
   const nameStems = question.names.map((n) => model.names.nameTokens(n).flatMap((t) => tokenize(t)));
   const kind = question.expects;
@@ -204,12 +234,20 @@ export function computeFeatures(options: ComputeFeaturesOptions): QuestionContex
     f[F.cosNext] = nextId === undefined ? 0 : cos[nextId]!;
     f[F.bm25Paragraph] = maxParagraphBm25 > 0 ? (paragraphBm25.get(s.paragraphIndex) ?? 0) / maxParagraphBm25 : 0;
     f[F.bm25Sentence] = maxSentenceBm25 > 0 ? (sentenceBm25.get(s.id) ?? 0) / maxSentenceBm25 : 0;
-    f[F.coverSentence] = cover(own, undefined, undefined, false);
-    f[F.coverSentenceMeaning] = cover(own, undefined, undefined, true);
-    f[F.coverParagraph] = cover(paragraphSet, undefined, undefined, false);
-    f[F.coverParagraphMeaning] = cover(paragraphSet, undefined, undefined, true);
-    f[F.coverWindow] = cover(before, own, after, true);
-    const coverPrevious = before === undefined ? 0 : cover(before, undefined, undefined, true);
+    cover(own);
+    f[F.coverSentence] = exact;
+    f[F.coverSentenceMeaning] = meaning;
+    cover(paragraphSet);
+    f[F.coverParagraph] = exact;
+    f[F.coverParagraphMeaning] = meaning;
+    for (let k = 0; k < m; k += 1) window[k] = Math.max(own[k]!, before?.[k] ?? 0, after?.[k] ?? 0);
+    cover(window);
+    f[F.coverWindow] = meaning;
+    let coverPrevious = 0;
+    if (before !== undefined) {
+      cover(before);
+      coverPrevious = meaning;
+    }
     f[F.coverPrevious] = coverPrevious;
     f[F.namesSentence] = nameShare(nameStems, s.termSet);
     f[F.namesParagraph] = nameShare(nameStems, p.termSet);

@@ -32,12 +32,12 @@ export function matchTerms(question: QuestionModel, model: ArticleModel, lexicon
     const lemmas = new Map<string, number>();
     if (model.lemmaCounts.has(term.lemma)) lemmas.set(term.lemma, 1);
     if (term.pos !== undefined) {
-      const related = new Map(lexicon.related(term.lemma, term.pos));
       // The surface form too: WordNet lists "troops" (soldiers collectively) apart from "troop" (a unit).
       const surface = term.text.toLowerCase();
-      if (surface !== term.lemma) for (const [w, c] of lexicon.related(surface, term.pos)) related.set(w, Math.max(c, related.get(w) ?? 0));
-      for (const [word, closeness] of related) {
-        if (model.lemmaCounts.has(word) && (lemmas.get(word) ?? 0) < closeness) lemmas.set(word, closeness);
+      for (const form of surface === term.lemma ? [term.lemma] : [term.lemma, surface]) {
+        for (const [word, closeness] of lexicon.related(form, term.pos)) {
+          if (model.lemmaCounts.has(word) && (lemmas.get(word) ?? 0) < closeness) lemmas.set(word, closeness);
+        }
       }
     }
     // termsMatch joins only terms that share their first four letters (or are equal).
