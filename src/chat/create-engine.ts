@@ -160,6 +160,8 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     lexicon: options.lexicon ?? createLexicon(),
     model: options.answerModel ?? loadAnswerModel(),
   });
+  // Parse the articles while the first readers arrive, not when their first question does.
+  const stopWarmUp = pipeline.warmUp();
   const single = articles.length === 1 ? articles[0]!.slug : undefined;
   /** Articles an unscoped question may be about, best first: every article's answer is then weighed. */
   const routeArticles = async (question: string): Promise<string[]> =>
@@ -274,6 +276,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       return answer;
     },
     async close() {
+      stopWarmUp();
       if (ownsEmbeddings && embeddings instanceof LocalEmbeddings) await embeddings.close();
     },
   };

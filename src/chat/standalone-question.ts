@@ -23,13 +23,21 @@ export interface StandaloneQuestionOptions {
 
 export type StandaloneQuestion = (question: string, history: readonly ConversationTurn[]) => string;
 
+/** Texts whose names stay cached: a conversation re-reads its earlier turns on every follow-up. */
+const NAME_CACHE_SIZE = 2000;
+
 export function createStandaloneQuestion(options: StandaloneQuestionOptions): StandaloneQuestion {
+  const cache = new Map<string, string[]>();
   const namesIn = (text: string): string[] => {
+    const cached = cache.get(text);
+    if (cached !== undefined) return cached;
     const names: string[] = [];
     for (const span of options.analyzer.analyze(text).names) {
       const name = span.text.replace(/['’]s$/, '');
       if (!names.includes(name)) names.push(name);
     }
+    if (cache.size >= NAME_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+    cache.set(text, names);
     return names;
   };
   const standaloneQuestion: StandaloneQuestion = (question, history) => resolve(question, history, namesIn, standaloneQuestion);

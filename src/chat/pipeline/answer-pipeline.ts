@@ -26,6 +26,11 @@ export interface AnswerPipeline {
   decide(context: QuestionContext, ranked: readonly RankedSentence[]): Decision;
   readonly model: AnswerModel | undefined;
   readonly lexicon: Lexicon;
+  /**
+   * Builds every article's model in the background, one article per event-loop turn, so the first question about
+   * an article does not pay for its parse; returns a function that stops it.
+   */
+  warmUp(): () => void;
 }
 
 export interface FeatureInput {
@@ -82,6 +87,20 @@ export function createAnswerPipeline(options: AnswerPipelineOptions): AnswerPipe
     model: options.model,
     lexicon,
     articleModel,
+    warmUp() {
+      let stopped = false;
+      const slugs = options.articles.map((a) => a.slug);
+      const next = (): void => {
+        const slug = slugs.shift();
+        if (stopped || slug === undefined) return;
+        articleModel(slug);
+        setImmediate(next).unref();
+      };
+      setImmediate(next).unref();
+      return () => {
+        stopped = true;
+      };
+    },
     analyze(question, slug) {
       const model = articleModel(slug);
       const parsed = analyzer.analyze(question);

@@ -3,6 +3,7 @@ import type { Lexicon } from '../../nlp/lexicon.js';
 import type { AnswerKind, QuestionModel } from './analyze-question.js';
 import { sentenceCosine, vectorCosine, type ArticleModel, type SentenceModel } from './article-model.js';
 import { createKindMatcher } from './match-answer-kind.js';
+import { selectCandidates } from './select-candidates.js';
 import { matchTerms, type TermMatcher } from './match-terms.js';
 
 /**
@@ -96,7 +97,7 @@ export interface ComputeFeaturesOptions {
   readonly exclude?: ReadonlySet<string>;
 }
 
-/** Stage 1 and 2: every sentence of the article is a candidate; each gets its feature row. */
+/** Stages 1 and 2: the candidate sentences (select-candidates.ts), each with its feature row. */
 export function computeFeatures(options: ComputeFeaturesOptions): QuestionContext {
   const { question, model, lexicon } = options;
   // A typed copy of the query vector: the dot products below run on it ~190 times per question.
@@ -166,8 +167,16 @@ export function computeFeatures(options: ComputeFeaturesOptions): QuestionContex
     }
     return c;
   };
-  const closeness = new Array<Float64Array | undefined>(model.sentences.length);
-  for (const s of sentences) closeness[s.id] = closenessOf(s.termSet, s.lemmas);
+  const closenessCache = new Array<Float64Array | undefined>(model.sentences.length);
+  const closeness = (id: number): Float64Array => {
+    let c = closenessCache[id];
+    if (c === undefined) {
+      const s = model.sentences[id]!;
+      c = closenessOf(s.termSet, s.lemmas);
+      closenessCache[id] = c;
+    }
+    return c;
+  };
   const paragraphCloseness = new Array<Float64Array | undefined>(model.paragraphs.length);
   const paragraphOf = (index: number): Float64Array => {
     let c = paragraphCloseness[index];
@@ -175,8 +184,9 @@ export function computeFeatures(options: ComputeFeaturesOptions): QuestionContex
       const p = model.paragraphs[index]!;
       c = closenessOf(new Set(p.sectionTerms), EMPTY);
       for (const id of p.sentences) {
-        const own = closeness[id];
-        if (own !== undefined) for (let k = 0; k < m; k += 1) if (own[k]! > c[k]!) c[k] = own[k]!;
+        if (!allowed(model.sentences[id]!)) continue;
+        const own = closeness(id);
+        for (let k = 0; k < m; k += 1) if (own[k]! > c[k]!) c[k] = own[k]!;
       }
       paragraphCloseness[index] = c;
     }
@@ -214,15 +224,18 @@ export function computeFeatures(options: ComputeFeaturesOptions): QuestionContex
   const countKind = kind === 'count' || kind === 'money' || kind === 'percent' || kind === 'age';
   const timeKind = kind === 'time' || kind === 'duration';
 
+  const candidates = selectCandidates(model, { sentences, sentenceCos: cos, paragraphCos, sentenceBm25, paragraphBm25 });
   const rows: CandidateRow[] = [];
-  for (const s of sentences) {
-    const f = new Float64Array(WIDTH);
+  // One buffer for the whole table (a row is a view into it): one allocation per question, not one per sentence.
+  const table = new Float64Array(candidates.length * WIDTH);
+  for (const s of candidates) {
+    const f = table.subarray(rows.length * WIDTH, (rows.length + 1) * WIDTH);
     const p = model.paragraphs[s.paragraphIndex]!;
     const previousId = s.indexInParagraph > 0 ? p.sentences[s.indexInParagraph - 1] : undefined;
     const nextId = p.sentences[s.indexInParagraph + 1];
-    const own = closeness[s.id]!;
-    const before = previousId === undefined ? undefined : closeness[previousId];
-    const after = nextId === undefined ? undefined : closeness[nextId];
+    const own = closeness(s.id);
+    const before = previousId === undefined || !allowed(model.sentences[previousId]!) ? undefined : closeness(previousId);
+    const after = nextId === undefined || !allowed(model.sentences[nextId]!) ? undefined : closeness(nextId);
     const paragraphSet = paragraphOf(s.paragraphIndex);
 
     f[F.cosSentence] = cos[s.id]!;
