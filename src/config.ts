@@ -18,6 +18,11 @@ export interface AppConfig {
   /** HNSW_EF, default 64: hnswlib's search breadth, set explicitly after every load. */
   readonly hnswEf: number;
   /**
+   * MAX_ARTICLE_MODELS, default 200 (at least 3, the articles an unscoped question is weighed against): parsed
+   * articles the answerer keeps in memory (about 1.5 MB each), least recently asked about dropped first.
+   */
+  readonly maxArticleModels: number;
+  /**
    * MAX_QUESTION_CHARS, default 1000, at most 2000 (`MODEL_WINDOW_CHARS`): a question is one window of the
    * local model, one model call of bounded cost, so no question can stall the server.
    */
@@ -232,6 +237,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       workers: env.EMBEDDINGS_WORKERS === undefined || env.EMBEDDINGS_WORKERS.trim() === '' ? undefined : readInt(env, 'EMBEDDINGS_WORKERS', 2, 0, 64),
     }),
     hnswEf: readInt(env, 'HNSW_EF', 64, 1, 10_000),
+    maxArticleModels: readInt(env, 'MAX_ARTICLE_MODELS', 200, 3, 1_000_000),
     maxQuestionChars: readInt(env, 'MAX_QUESTION_CHARS', 1000, 10, MODEL_WINDOW_CHARS),
     feedbackLog,
     defaultArticle,

@@ -25,6 +25,7 @@ export function createEngineFromConfig(
     embeddings: provider.embeddings,
     modelId: provider.modelId,
     hnswEf: config.hnswEf,
+    maxArticleModels: config.maxArticleModels,
     maxQuestionChars: config.maxQuestionChars,
     logger: options.logger,
     ...(llmAnswerer === undefined ? {} : { llmAnswerer, defaultAnswerer: 'llm' as const }),

@@ -60,6 +60,8 @@ export interface EngineOptions {
   readonly beforeIndexSwitch?: (generationDir: string) => Promise<void>;
   /** Extractive answers remembered by question and conversation (see `AnswerCache`); default 2000, 0 turns it off. */
   readonly answerCacheSize?: number;
+  /** Parsed article models kept in memory (least recently used dropped); default 200. */
+  readonly maxArticleModels?: number;
   /** The trained answer model; default `models/answer-model.json`. */
   readonly answerModel?: AnswerModel;
   /** Shared language tools (tests pass one to many engines); default: new ones. */
@@ -159,6 +161,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     analyzer,
     lexicon: options.lexicon ?? createLexicon(),
     model: options.answerModel ?? loadAnswerModel(),
+    ...(options.maxArticleModels === undefined ? {} : { maxArticleModels: options.maxArticleModels }),
   });
   // Parse the articles while the first readers arrive, not when their first question does.
   const stopWarmUp = pipeline.warmUp();

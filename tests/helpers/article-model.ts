@@ -11,18 +11,7 @@ import type { TextAnalyzer } from '../../src/nlp/text-analyzer.js';
  * speakers, values and composition do not need them.
  */
 export function articleModelOf(page: string, tools: { analyzer: TextAnalyzer; lexicon: Lexicon }, slug = 'test-story'): ArticleModel {
-  const parsed = parseCapturedPage(page, slug);
-  const article: Article = {
-    slug,
-    headline: parsed.headline ?? 'Headline',
-    dateline: parsed.dateline,
-    authors: parsed.authors,
-    credits: parsed.credits,
-    sections: parsed.sections,
-    paragraphs: parsed.paragraphs,
-    source: path.join('/tmp', `${slug}.txt`),
-    sourceHash: 'x',
-  };
+  const article = articleOf(page, slug);
   const chunks = chunkArticle(article).map((chunk, position) => ({ chunk, position }));
   const sentences = chunks.reduce((n, c) => n + c.chunk.sentences.length, 0);
   return buildArticleModel({
@@ -31,4 +20,20 @@ export function articleModelOf(page: string, tools: { analyzer: TextAnalyzer; le
     ...tools,
     vectors: { dimensions: 1, sentenceVectors: new Float32Array(sentences), sentenceOffset: () => 0, paragraphVector: () => new Float32Array(1) },
   });
+}
+
+/** An article as the corpus loader would make it from a captured page (no file is read). */
+export function articleOf(page: string, slug: string): Article {
+  const parsed = parseCapturedPage(page, slug);
+  return {
+    slug,
+    headline: parsed.headline ?? 'Headline',
+    dateline: parsed.dateline,
+    authors: parsed.authors,
+    credits: parsed.credits,
+    sections: parsed.sections,
+    paragraphs: parsed.paragraphs,
+    source: path.join('/tmp', `${slug}.txt`),
+    sourceHash: slug,
+  };
 }

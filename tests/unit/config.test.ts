@@ -26,6 +26,14 @@ describe('loadConfig', () => {
     });
   });
 
+  describe('MAX_ARTICLE_MODELS', () => {
+    it('keeps 200 parsed articles by default and refuses fewer than the three an unscoped question is weighed against', () => {
+      expect(loadConfig({}, '/srv/app').maxArticleModels).toBe(200);
+      expect(loadConfig({ MAX_ARTICLE_MODELS: '5000' }, '/srv/app').maxArticleModels).toBe(5000);
+      expect(configError({ MAX_ARTICLE_MODELS: '2' }).message).toBe('MAX_ARTICLE_MODELS must be a whole number from 3 to 1000000, got "2"');
+    });
+  });
+
   describe('TRUST_PROXY and the per-connection and per-IP limits', () => {
     it('trusts no proxy and keys limits on the TCP peer by default, with the per-IP question rate following the per-connection one', () => {
       const { server } = loadConfig({}, '/srv/app');

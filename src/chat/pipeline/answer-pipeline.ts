@@ -1,4 +1,4 @@
-import type { Article } from '../../index/article.js';
+import { newestFirst, type Article } from '../../index/article.js';
 import type { Chunk } from '../../index/chunk-paragraphs.js';
 import type { Lexicon } from '../../nlp/lexicon.js';
 import type { TextAnalyzer } from '../../nlp/text-analyzer.js';
@@ -27,8 +27,9 @@ export interface AnswerPipeline {
   readonly model: AnswerModel | undefined;
   readonly lexicon: Lexicon;
   /**
-   * Builds every article's model in the background, one article per event-loop turn, so the first question about
-   * an article does not pay for its parse; returns a function that stops it.
+   * Builds the article models in the background, newest article first and one per event-loop turn, up to the
+   * cache's size, so the first question about an article does not pay for its parse; returns a function that
+   * stops it.
    */
   warmUp(): () => void;
 }
@@ -56,7 +57,15 @@ export interface AnswerPipelineOptions {
   readonly lexicon: Lexicon;
   /** The trained model; training itself runs the pipeline without one. */
   readonly model?: AnswerModel;
+  /**
+   * Article models kept at once (least recently used dropped first); default `DEFAULT_MAX_ARTICLE_MODELS`. One
+   * takes about 1.5 MB for a 50-paragraph story and 25-50 ms to build, so a newsroom's archive is not held in
+   * memory whole: a dropped article is parsed again, to the same model, on its next question.
+   */
+  readonly maxArticleModels?: number;
 }
+
+export const DEFAULT_MAX_ARTICLE_MODELS = 200;
 
 export function createAnswerPipeline(options: AnswerPipelineOptions): AnswerPipeline {
   const { analyzer, lexicon, vectors } = options;
@@ -70,14 +79,21 @@ export function createAnswerPipeline(options: AnswerPipelineOptions): AnswerPipe
   });
   const bySlug = new Map(options.articles.map((a) => [a.slug, a]));
 
+  const maxModels = options.maxArticleModels ?? DEFAULT_MAX_ARTICLE_MODELS;
+  if (!Number.isInteger(maxModels) || maxModels < 1) throw new RangeError(`maxArticleModels must be a positive integer, got ${maxModels}`);
   const articleModel = (slug: string): ArticleModel => {
     let model = models.get(slug);
-    if (model === undefined) {
+    if (model !== undefined) {
+      // Most recently used last: the map's first entry is the one to drop.
+      models.delete(slug);
+      models.set(slug, model);
+    } else {
       const article = bySlug.get(slug);
       const chunks = chunksBySlug.get(slug);
       if (article === undefined || chunks === undefined) throw new TypeError(`no article with slug "${slug}" in the index`);
       model = buildArticleModel({ article, chunks, vectors, analyzer, lexicon });
       models.set(slug, model);
+      if (models.size > maxModels) models.delete(models.keys().next().value!);
     }
     return model;
   };
@@ -89,7 +105,8 @@ export function createAnswerPipeline(options: AnswerPipelineOptions): AnswerPipe
     articleModel,
     warmUp() {
       let stopped = false;
-      const slugs = options.articles.map((a) => a.slug);
+      // The newest stories first (readers ask most about them), no more than the cache keeps.
+      const slugs = newestFirst(options.articles).slice(0, maxModels).map((a) => a.slug);
       const next = (): void => {
         const slug = slugs.shift();
         if (stopped || slug === undefined) return;
