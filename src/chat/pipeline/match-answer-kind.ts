@@ -1,4 +1,3 @@
-import { tokenize } from '../../index/tokenize.js';
 import type { Lexicon } from '../../nlp/lexicon.js';
 import type { TextToken } from '../../nlp/text-analyzer.js';
 import type { AnswerKind, QuestionModel } from './analyze-question.js';
@@ -53,7 +52,7 @@ function matchesKind(input: KindMatcherInput, asked: ReadonlySet<string>, senten
     case 'place':
       return sentence.places.some((name) => newValue(name)) || sentence.analysis.names.some((n, _, all) => newValue(n.text) && tokens[n.firstToken - 1]?.pos === 'ADP' && all.length > 0 && input.model.nameKind(n.text) !== 'person');
     case 'reason':
-      return tokens.some((t) => CAUSAL.has(t.lemma) && !asked.has(t.lemma)) || tokenize(sentence.sentence.text).includes('becaus');
+      return tokens.some((t) => CAUSAL.has(t.lemma) && !asked.has(t.lemma)) || sentence.termSet.has('becaus');
     case 'quote':
       return sentence.quoted || sentence.speaker !== undefined;
     case 'manner':
