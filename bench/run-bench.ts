@@ -137,6 +137,7 @@ async function defaultRun(workers: number, rebuild100x: boolean): Promise<Defaul
       embeddings: x100Build.embeddings,
       modelId: LOCAL_EMBEDDINGS_MODEL_ID,
       askQuestions: distinctQuestions(100, 104),
+      firstQuestions: distinctQuestions(100, 107),
       retrieveQuestions: distinctQuestions(100, 105),
       recallQuestions: distinctQuestions(200, 106),
       ef: 64,
