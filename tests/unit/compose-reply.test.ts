@@ -38,6 +38,12 @@ describe('composeReply', () => {
     expect(r.citations[0]!.quote).toBe(find('MILLBROOK').sentence.text);
   });
 
+  it('puts no value first when the sentence holds none of the asked type (an amount does not answer "how many")', () => {
+    const r = reply('How many workers will the wall need?', 'Mayor Ana Ruiz said the wall');
+    expect(r.text).toBe('Mayor Ana Ruiz said the wall will cost $42 million [¶2].');
+    expect(reply('How much will the wall cost?', 'Mayor Ana Ruiz said the wall').text.startsWith('$42 million — ')).toBe(true);
+  });
+
   it('widens a sentence that opens with a pronoun to the sentence before it', () => {
     const r = reply('When does the work start?', 'She told reporters');
     expect(r.citations[0]!.quote).toBe('Mayor Ana Ruiz said the wall will cost $42 million. She told reporters the work starts in May.');

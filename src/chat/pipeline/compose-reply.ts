@@ -125,9 +125,13 @@ function factOf(question: QuestionModel, model: ArticleModel, s: SentenceModel):
     return found.length === 1 ? found[0]!.text : undefined;
   };
   switch (question.expects) {
+    // Only a value of the asked type goes first: "$285,000 —" is no answer to "how many drivers?", and a
+    // wrong-typed value in front of the sentence would make a weak answer look sure. "How much" asks for any
+    // quantity (an amount, a share, a number); "how many" only for a count.
     case 'count':
+      return /\bhow many\b/i.test(question.text) ? pick(['number']) : pick(['number', 'percent', 'money']);
     case 'percent':
-      return pick(['number', 'percent', 'money']);
+      return pick(['percent']);
     case 'money':
       return pick(['money']) ?? pick(['number']);
     case 'time':
