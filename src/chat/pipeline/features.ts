@@ -41,7 +41,7 @@ export const SENTENCE_FEATURES = [
   ['countNoun', 'a number in the sentence counts the thing the question counts ("4,700 soldiers" for "how many troops")'],
   ['speakerMatch', 'the question asks for someone\'s words and the sentence reports that person\'s words'],
   ['speakerOther', 'the question asks for someone\'s words and the sentence reports someone else\'s or nobody\'s'],
-  ['introduces', 'the sentence introduces the name the question asks to identify ("Bulat, 25, a fighter")'],
+  ['introduces', 'the sentence introduces the name the question asks to identify ("Tom Hale, 61, a council member")'],
   ['quoted', 'the sentence holds a quotation'],
   ['datelinePlace', 'a where question and the sentence opening with the story\'s dateline (where it was reported from)'],
   ['whyHowPrevious', 'coverPrevious on a why / how question: the answer follows the sentence restating the premise'],
