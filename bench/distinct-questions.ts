@@ -1,4 +1,4 @@
-import { createRandom, shuffleInPlace } from './seeded-random.js';
+import { seededRandom, shuffle } from '../src/seeded-random.js';
 
 /**
  * Thousands of distinct reader questions about the article, from templates crossed with the people,
@@ -128,5 +128,5 @@ function allQuestions(): string[] {
 export function distinctQuestions(count: number, seed = 1): string[] {
   const all = allQuestions();
   if (count > all.length) throw new RangeError(`only ${all.length} distinct questions exist, ${count} were asked for`);
-  return shuffleInPlace(all, createRandom(seed)).slice(0, count);
+  return shuffle(all, seededRandom(seed)).slice(0, count);
 }

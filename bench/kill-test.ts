@@ -10,7 +10,7 @@ import { loadCorpus } from '../src/index/load-corpus.js';
 import type { LocalEmbeddings } from '../src/index/local-embeddings.js';
 import { createMemoryLogger } from '../src/logger.js';
 import { recordEmbeddings } from './recorded-embeddings.js';
-import { createRandom } from './seeded-random.js';
+import { seededRandom } from '../src/seeded-random.js';
 
 const CHILD_ENTRY = fileURLToPath(new URL('./kill-test-child.ts', import.meta.url));
 
@@ -64,7 +64,7 @@ export async function runKillTest(options: KillTestOptions): Promise<KillTestRes
   const baseline = await answersOf(baselineEngine.engine, options.probes);
   await baselineEngine.engine.close();
 
-  const random = createRandom(options.seed ?? 7);
+  const random = seededRandom(options.seed ?? 7);
   const run = (modelId: string, killAfterMs: number | undefined) => runChild({ corpusDir: options.corpusDir, dataDir, vectorsFile, modelId }, killAfterMs);
   // One uninterrupted run measures when the save starts and ends; the kills fall uniformly from a
   // little before the save to a little after it (the build before it cannot leave anything on disk).

@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Article } from '../src/index/article.js';
 import { splitSentences } from '../src/index/split-sentences.js';
-import { createRandom, shuffleInPlace } from './seeded-random.js';
+import { seededRandom, shuffle } from '../src/seeded-random.js';
 
 export interface SyntheticCorpusOptions {
   /** The real article the variants are made from. */
@@ -37,12 +37,12 @@ export async function writeSyntheticCorpus(options: SyntheticCorpusOptions): Pro
   const sentencesByParagraph = article.paragraphs.map((p) => splitSentences(p.text).map((s) => s.text));
   await writeFile(path.join(dir, `${article.slug}.txt`), toCapture(article.headline, article.paragraphs.map((p) => p.text)));
   for (let variant = 1; variant < copies; variant += 1) {
-    const random = createRandom((options.seed ?? 1) * 100_003 + variant);
+    const random = seededRandom((options.seed ?? 1) * 100_003 + variant);
     const renames = new Map(names.map((name) => [name, inventName(random)]));
     const rename = (text: string): string => renameAll(text, renames, variant);
     const paragraphs = sentencesByParagraph.map((sentences, i) => {
       const mixed = [...sentences];
-      if (mixed.length > 1) shuffleInPlace(mixed, random);
+      if (mixed.length > 1) shuffle(mixed, random);
       if (random() < 0.35) {
         const other = sentencesByParagraph[Math.floor(random() * sentencesByParagraph.length)]!;
         const swapIn = other[Math.floor(random() * other.length)];

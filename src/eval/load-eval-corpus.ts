@@ -1,5 +1,5 @@
-import { access } from 'node:fs/promises';
 import path from 'node:path';
+import { pathExists } from '../path-exists.js';
 import type { Article } from '../index/article.js';
 import { loadCorpus } from '../index/load-corpus.js';
 
@@ -12,16 +12,7 @@ export const EVAL_CORPUS_DIR = path.join('evals', 'corpus');
  */
 export async function loadEvalCorpus(corpusDir: string, evalCorpusDir: string): Promise<Article[]> {
   const served = await loadCorpus(corpusDir);
-  if (!(await exists(evalCorpusDir)) || path.resolve(evalCorpusDir) === path.resolve(corpusDir)) return served;
+  if (!(await pathExists(evalCorpusDir)) || path.resolve(evalCorpusDir) === path.resolve(corpusDir)) return served;
   const slugs = new Set(served.map((a) => a.slug));
   return [...served, ...(await loadCorpus(evalCorpusDir)).filter((a) => !slugs.has(a.slug))];
-}
-
-async function exists(file: string): Promise<boolean> {
-  try {
-    await access(file);
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -1,4 +1,5 @@
-import { access, readFile, mkdir, writeFile } from 'node:fs/promises';
+import { readFile, mkdir, writeFile } from 'node:fs/promises';
+import { pathExists } from '../path-exists.js';
 import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { RetrieverMode } from '../chat/answer-types.js';
@@ -228,7 +229,7 @@ async function evaluate(context: EvaluateContext): Promise<number> {
   }
   if (values['write-baseline'] !== undefined) {
     const file = resolve(values['write-baseline'] as string);
-    const previousBaseline = (await exists(file)) ? await readBaseline(file) : undefined;
+    const previousBaseline = (await pathExists(file)) ? await readBaseline(file) : undefined;
     await writeBaseline(file, updateBaseline(previousBaseline, report, splitName));
     stdout.write(`Wrote the ${splitName} figures to ${values['write-baseline'] as string}\n`);
   }
@@ -278,7 +279,7 @@ async function importFeedback(
   if (read === 0) {
     throw new EvalError('EVAL_FEEDBACK_UNREADABLE', `${inputs.join(', ')}: no feedback log to read (nothing has been logged yet?)`);
   }
-  if (values.force !== true && (await exists(out))) {
+  if (values.force !== true && (await pathExists(out))) {
     throw new EvalError('EVAL_DRAFT_EXISTS', `${out} already exists (it may hold someone's review); pass --force to overwrite or choose --out`);
   }
   const source = inputs.map((input) => path.relative(context.cwd, input) || input).join(' + ');
@@ -293,13 +294,4 @@ async function importFeedback(
       `${refusalsWithoutQuestion > 0 ? ` ${refusalsWithoutQuestion} logged refusal${refusalsWithoutQuestion === 1 ? '' : 's'} without question text (no consent) not imported.` : ''}\n`,
   );
   return 0;
-}
-
-async function exists(file: string): Promise<boolean> {
-  try {
-    await access(file);
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -2,7 +2,7 @@ import { ANSWER_MODEL_FORMAT, ANSWER_MODEL_VERSION, linearScore, sigmoid, type A
 import { ANSWERABILITY_FEATURE_NAMES, answerabilityFeatures } from '../chat/pipeline/answerability-features.js';
 import { featureIndex, SENTENCE_FEATURE_NAMES } from '../chat/pipeline/features.js';
 import { rankSentences } from '../chat/pipeline/rank.js';
-import { seededRandom } from '../chat/pipeline/generate-questions.js';
+import { seededRandom } from '../seeded-random.js';
 import type { TrainingExample } from './build-training-set.js';
 import { fitListwiseRanker, fitLogistic, type RankingGroup } from './fit-linear.js';
 

@@ -1,5 +1,6 @@
 import type { Lexicon } from '../../nlp/lexicon.js';
 import type { TextToken } from '../../nlp/text-analyzer.js';
+import { seededRandom, shuffle } from '../../seeded-random.js';
 import type { ArticleModel, SentenceModel } from './article-model.js';
 
 /**
@@ -148,24 +149,4 @@ function render(tokens: readonly TextToken[], lexicon: Lexicon, paraphrase: numb
     else words.push(word);
   }
   return words.join(' ').trim();
-}
-
-/** Fisher-Yates, in place, with the given random source. */
-export function shuffle<T>(items: T[], random: () => number): void {
-  for (let i = items.length - 1; i > 0; i -= 1) {
-    const j = Math.floor(random() * (i + 1));
-    [items[i], items[j]] = [items[j]!, items[i]!];
-  }
-}
-
-/** A small deterministic generator (mulberry32), so generated training data is the same on every run. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

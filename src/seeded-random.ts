@@ -1,5 +1,8 @@
-/** mulberry32: a tiny deterministic PRNG, so every bench input is the same from run to run. */
-export function createRandom(seed: number): () => number {
+/**
+ * A small deterministic random source (mulberry32) and a Fisher-Yates shuffle over it: generated training data
+ * and bench inputs are the same on every run.
+ */
+export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;
@@ -10,8 +13,8 @@ export function createRandom(seed: number): () => number {
   };
 }
 
-/** Fisher-Yates with the given random source; returns the same array. */
-export function shuffleInPlace<T>(items: T[], random: () => number): T[] {
+/** Fisher-Yates, in place, with the given random source; returns the same array. */
+export function shuffle<T>(items: T[], random: () => number): T[] {
   for (let i = items.length - 1; i > 0; i -= 1) {
     const j = Math.floor(random() * (i + 1));
     [items[i], items[j]] = [items[j]!, items[i]!];
