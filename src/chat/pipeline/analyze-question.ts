@@ -47,6 +47,8 @@ export interface QuestionModel {
   readonly names: readonly string[];
   /** "How many troops": the thing counted (its lemma). */
   readonly countNoun: string | undefined;
+  /** "How many ...": the answer is a count of things, not an amount or a share ("how much" may be either). */
+  readonly asksCount: boolean;
   /**
    * The attribute asked about: the counted thing, or the noun a "what / which" question asks for ("What is the
    * population of ...", "Which official ..."). An article that never mentions it rarely answers the question.
@@ -87,6 +89,7 @@ export function analyzeQuestion(text: string, options: AnalyzeQuestionOptions): 
 
   let expects: AnswerKind = 'other';
   let countNoun: string | undefined;
+  let asksCount = false;
   const headNoun =
     whIndex === -1
       ? undefined
@@ -94,6 +97,7 @@ export function analyzeQuestion(text: string, options: AnalyzeQuestionOptions): 
   if (wh === 'how') {
     const adj = lower(next);
     if (adj === 'many' || adj === 'much') {
+      asksCount = adj === 'many';
       countNoun = headNounAfter(tokens, whIndex + 2)?.lemma;
       const classes = countNoun === undefined ? new Set<string>() : lexicon.classes(countNoun, 'noun', 2);
       expects = adj === 'much' && (countNoun === undefined || classes.has('noun.possession')) ? 'money' : 'count';
@@ -139,6 +143,7 @@ export function analyzeQuestion(text: string, options: AnalyzeQuestionOptions): 
     terms,
     names: analysis.names.map((n) => n.text),
     countNoun,
+    asksCount,
     focus: countNoun ?? (wh === 'what' || wh === 'which' ? headNoun?.lemma : undefined),
     speaker,
     identity,

@@ -129,7 +129,7 @@ function factOf(question: QuestionModel, model: ArticleModel, s: SentenceModel):
     // wrong-typed value in front of the sentence would make a weak answer look sure. "How much" asks for any
     // quantity (an amount, a share, a number); "how many" only for a count.
     case 'count':
-      return /\bhow many\b/i.test(question.text) ? pick(['number']) : pick(['number', 'percent', 'money']);
+      return question.asksCount ? pick(['number']) : pick(['number', 'percent', 'money']);
     case 'percent':
       return pick(['percent']);
     case 'money':
