@@ -82,6 +82,8 @@ export interface ArticleModel {
   readonly termsByPrefix: ReadonlyMap<string, readonly string[]>;
   /** Lower-case word forms of the article with their counts, for spelling correction of questions. */
   readonly words: ReadonlyMap<string, number>;
+  /** Id of the sentence that opens with the dateline ("SUMY, Ukraine — ..."), or -1. */
+  readonly datelineSentence: number;
   readonly sentenceVectors: Float32Array;
   readonly dimensions: number;
   nameKind(name: string): NameKind;
@@ -185,6 +187,7 @@ export function buildArticleModel(options: BuildArticleModelOptions): ArticleMod
     });
   });
 
+  const dateline = article.dateline;
   const termSet = new Set(paragraphs.flatMap((p) => p.terms));
   const termsByPrefix = new Map<string, string[]>();
   for (const term of termSet) {
@@ -204,6 +207,7 @@ export function buildArticleModel(options: BuildArticleModelOptions): ArticleMod
     termSet,
     termsByPrefix,
     words,
+    datelineSentence: dateline === undefined ? -1 : (sentences.find((x) => x.sentence.text.startsWith(dateline))?.id ?? -1),
     sentenceVectors: vectors.sentenceVectors,
     dimensions: vectors.dimensions,
     nameKind: (name) => names.kindOf(name),

@@ -218,8 +218,6 @@ export function computeFeatures(options: ComputeFeaturesOptions): QuestionContex
   const historyParagraphs = options.history?.paragraphs ?? new Set<string>();
   const kindMatcher = typed ? createKindMatcher({ kind, question, model, lexicon }) : undefined;
   const countMatcher = question.countNoun === undefined ? undefined : matchers.find((x) => x.term.lemma === question.countNoun);
-  const dateline = model.article.dateline;
-  const datelineSentence = dateline === undefined ? -1 : (model.sentences.find((x) => x.sentence.text.startsWith(dateline))?.id ?? -1);
   const lastParagraph = Math.max(1, model.paragraphs.length - 1);
   const countKind = kind === 'count' || kind === 'money' || kind === 'percent' || kind === 'age';
   const timeKind = kind === 'time' || kind === 'duration';
@@ -281,7 +279,7 @@ export function computeFeatures(options: ComputeFeaturesOptions): QuestionContex
     f[F.speakerOther] = speakerAsked && !speaks ? 1 : 0;
     f[F.introduces] = question.identity !== undefined && introduces(s, question.identity) ? 1 : 0;
     f[F.quoted] = s.quoted ? 1 : 0;
-    f[F.datelinePlace] = kind === 'place' && datelineSentence === s.id ? 1 : 0;
+    f[F.datelinePlace] = kind === 'place' && model.datelineSentence === s.id ? 1 : 0;
     f[F.whyHowPrevious] = whyHow ? coverPrevious : 0;
     f[F.position] = s.paragraphIndex / lastParagraph;
     f[F.firstSentence] = s.indexInParagraph === 0 ? 1 : 0;
