@@ -192,7 +192,7 @@ describe('createChatServer', () => {
   });
 
   describe('WebSocket /ws', () => {
-    it('streams deltas, then exactly one answer whose text the deltas add up to', async () => {
+    it('streams the answer as deltas that add up to its text, then exactly one answer', async () => {
       server = await startChatServer({ engine: testEngine.engine });
       const client = await connectClient(server.wsUrl);
       const question = 'How many additional troops could North Korea send?';
@@ -203,7 +203,8 @@ describe('createChatServer', () => {
       expect(forQ1.filter((m) => m.type === 'answer')).toHaveLength(1);
       expect(forQ1.at(-1)).toBe(answer);
       const deltas = forQ1.filter((m): m is DeltaMessage => m.type === 'delta');
-      expect(deltas.length).toBeGreaterThan(1);
+      // The extractive answer is whole at once: its words go out as one frame, not a frame per word.
+      expect(deltas).toHaveLength(1);
       expect(deltas.map((d) => d.text).join('')).toBe(answer.answer);
       expect(answer.grounded).toBe(true);
       expect(answer.citations.map((c) => c.paragraph)).toContain(8);
@@ -214,6 +215,31 @@ describe('createChatServer', () => {
         expect(answer.answer).toContain(`[¶${citation.paragraph}]`);
       }
       expect(server.logger.lines.join('')).not.toContain(question);
+      client.close();
+    });
+
+    it('sends deltas that arrive over several ticks (an LLM stream) as they come, one frame per tick, before the answer', async () => {
+      const ticks = [['The ', 'article '], ['says ', 'so '], ['[¶8].']];
+      const streaming: Engine = {
+        ...testEngine.engine,
+        articles: testEngine.engine.articles,
+        article: (slug) => testEngine.engine.article(slug),
+        async ask(question, options = {}) {
+          const real = await testEngine.engine.ask(question, options.article === undefined ? {} : { article: options.article });
+          for (const pieces of ticks) {
+            await new Promise((resolve) => setTimeout(resolve, 5));
+            for (const piece of pieces) options.onDelta?.(piece);
+          }
+          return { ...real, answer: ticks.flat().join('') };
+        },
+      };
+      server = await startChatServer({ engine: streaming });
+      const client = await connectClient(server.wsUrl);
+      client.send({ type: 'ask', id: 's1', question: 'How many additional troops could North Korea send?', article: ARTICLE_SLUG });
+      const answer = await client.waitFor(isAnswer('s1'));
+      const forS1 = client.messages.filter((m) => 'id' in m && m.id === 's1');
+      expect(forS1.map((m) => (m.type === 'delta' ? m.text : m.type))).toEqual(['The article ', 'says so ', '[¶8].', 'answer']);
+      expect(answer.answer).toBe('The article says so [¶8].');
       client.close();
     });
 

@@ -3,6 +3,7 @@ import { ProtocolError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import type { ConversationTurn } from '../answer-types.js';
 import type { Engine } from '../engine-types.js';
+import { createDeltaCoalescer } from './delta-coalescer.js';
 import type { FrameBudget } from './frame-budget.js';
 import type { RateLimiter } from './rate-limiter.js';
 import { toWireError } from './to-wire-error.js';
@@ -74,7 +75,15 @@ export function handleChatConnection(options: ChatConnectionOptions): ChatConnec
   let skippedReplies = 0;
   const inFlight = new Set<AbortController>();
 
+  const deltas = createDeltaCoalescer({
+    send: (id, text) => send({ type: 'delta', id, text }),
+    bufferedBytes: () => socket.bufferedAmount,
+    maxBufferedBytes: options.maxBufferedBytes,
+  });
+
   function send(message: ServerMessage): void {
+    // Held deltas go first: every other frame (the final answer above all) follows the text streamed before it.
+    if (message.type !== 'delta') deltas.flush();
     if (socket.readyState !== WebSocket.OPEN) return;
     // A client that does not read gets nothing more than its answers: everything else would pile up here.
     if (message.type !== 'answer' && socket.bufferedAmount > options.maxBufferedBytes) {
@@ -153,20 +162,10 @@ export function handleChatConnection(options: ChatConnectionOptions): ChatConnec
     const controller = new AbortController();
     inFlight.add(controller);
     const started = Date.now();
-    let deltasSent = 0;
-    let deltasSkipped = 0;
     const question = message.type === 'ask' ? message.question : SUMMARY_QUESTION;
     try {
-      const onDelta = (text: string): void => {
-        // Once a slow reader's buffer passes the cap, the rest of this answer's deltas are dropped
-        // (never resumed, so the client never sees a gap); the final answer carries the whole text.
-        if (deltasSkipped > 0 || socket.bufferedAmount > options.maxBufferedBytes) {
-          deltasSkipped += 1;
-          return;
-        }
-        deltasSent += 1;
-        send({ type: 'delta', id: message.id, text });
-      };
+      deltas.begin(message.id);
+      const onDelta = (text: string): void => deltas.push(text);
       const result =
         message.type === 'summarize'
           ? await engine.summarize({ article: summaryArticle(engine, message), signal: controller.signal, onDelta })
@@ -197,6 +196,7 @@ export function handleChatConnection(options: ChatConnectionOptions): ChatConnec
       if (options.maxHistoryTurns > 0) {
         history = [...history, { question, answer: result }].slice(-options.maxHistoryTurns);
       }
+      const streamed = deltas.counts();
       logger.info('answered', {
         connection,
         id: message.id,
@@ -205,8 +205,8 @@ export function handleChatConnection(options: ChatConnectionOptions): ChatConnec
         grounded: result.grounded,
         citations: result.citations.length,
         answerer: result.answerer,
-        deltas: deltasSent,
-        ...(deltasSkipped > 0 ? { deltasSkipped } : {}),
+        deltas: streamed.sent,
+        ...(streamed.skipped > 0 ? { deltasSkipped: streamed.skipped } : {}),
       });
     } catch (error) {
       if (controller.signal.aborted) {
