@@ -68,7 +68,7 @@ export function createExtractiveAnswerer(options: ExtractiveAnswererOptions): An
         return emit(best.decision.confidence >= CLEAR_REFUSAL && !isInstruction(question) ? { ...refusal, answer: MAY_NOT_SAY_TEXT } : refusal, input);
       }
       const model = pipeline.articleModel(best.slug);
-      const reply = composeReply({ question: best.context.question, model, ranked: best.ranked });
+      const reply = composeReply({ question: best.context.question, model, ranked: best.ranked, lexicon: pipeline.lexicon });
       // Asked of the whole corpus, the answer says which story it comes from.
       const from = input.article === undefined && pipeline.articles.length > 1 ? `From “${model.article.headline}”: ` : '';
       return emit(

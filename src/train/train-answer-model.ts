@@ -128,13 +128,19 @@ export function trainAnswerModel(options: TrainOptions): { model: AnswerModel; r
     }
   }
 
-  const sweep = [];
+  const sweep: Array<ReturnType<typeof summarize> & { threshold: number }> = [];
   for (let t = 0.05; t <= 0.951; t += 0.025) sweep.push({ threshold: round(t), ...summarize(outcomes, t) });
   const wrongCost = options.wrongCost ?? 1.5;
   const utility = (s: ReturnType<typeof summarize> & { threshold: number }): number =>
     s.hitCount + s.refusedUnanswerable - wrongCost * (s.wrongCount + s.answeredUnanswerable) - 0.5 * s.falseRefusalCount;
-  const best = sweep.reduce((a, b) => (utility(b) > utility(a) ? b : a));
-  const threshold = best.threshold;
+  // The utility at one threshold moves by a dozen points between neighbouring steps (a few questions each way), so
+  // the threshold is the one whose neighbourhood (it and the steps either side) does best on average: a peak made
+  // by a handful of dev questions is not chosen over a plateau.
+  const smoothed = sweep.map((_, i) => {
+    const window = sweep.slice(Math.max(0, i - 1), i + 2);
+    return window.reduce((a, s) => a + utility(s), 0) / window.length;
+  });
+  const threshold = sweep[smoothed.indexOf(Math.max(...smoothed))]!.threshold;
 
   const ranker = fitRanker(examples);
   const answerability = fitAnswerability(answerabilityRows(examples.map((example) => ({ example, ranker: rankersByFold.get(example.question.slug)! }))));

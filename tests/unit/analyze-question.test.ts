@@ -22,6 +22,12 @@ describe('analyzeQuestion', () => {
     ['Did the company agree to pay for the cleanup?', 'yesno'],
     ['Who is Bulat?', 'definition'],
     ['What did the mayor say about the vote?', 'quote'],
+    ['What is the name of the bakery on Fourth Street?', 'name'],
+    ['What is the runway being rebuilt called?', 'name'],
+    ["What is Vlad's last name?", 'name'],
+    ['What name did the team give the dog?', 'name'],
+    ["What's the mayor's name?", 'person'],
+    ['What did the man named in the suit say?', 'quote'],
   ])('reads "%s" as asking for %s', (question, kind) => {
     expect(analyze(question).expects).toBe(kind);
   });
@@ -32,6 +38,12 @@ describe('analyzeQuestion', () => {
     expect(q.terms.map((t) => t.lemma)).toEqual(['troop', 'north', 'korea', 'send', 'russia']);
     expect(q.terms.filter((t) => t.name).map((t) => t.text)).toEqual(['North', 'Korea', 'Russia']);
     expect(analyze('How old is Maksym?').terms.map((t) => t.lemma)).toEqual(['maksym']);
+  });
+
+  it('leaves the word that asks for a name, and possessive markers, out of the terms', () => {
+    expect(analyze('What is the name of the bakery on Fourth Street?').terms.map((t) => t.lemma)).toEqual(['bakery', 'fourth', 'street']);
+    expect(analyze('What is the runway being rebuilt called?').terms.map((t) => t.lemma)).toEqual(['runway', 'rebuild']);
+    expect(analyze("What is Vlad's last name?").terms.map((t) => t.lemma)).toEqual(['vlad']);
   });
 
   it('finds whose words a question asks for, by name or by role', () => {

@@ -28,7 +28,7 @@ const find = (start: string): SentenceModel => model.sentences.find((s) => s.sen
 const ranked = (...starts: string[]): RankedSentence[] =>
   starts.map((start, i) => ({ row: { sentence: find(start), features: new Float64Array(0), paragraphCloseness: new Float64Array(0) }, score: -i, probability: 1 / (i + 2) }));
 const reply = (question: string, ...starts: string[]) =>
-  composeReply({ question: analyzeQuestion(question, tools), model, ranked: ranked(...starts) });
+  composeReply({ question: analyzeQuestion(question, tools), model, ranked: ranked(...starts), lexicon: tools.lexicon });
 
 describe('composeReply', () => {
   it('puts the fact of a typed question first, cut verbatim from the sentence, then the sentence and its marker', () => {
@@ -42,6 +42,12 @@ describe('composeReply', () => {
     const r = reply('How many workers will the wall need?', 'Mayor Ana Ruiz said the wall');
     expect(r.text).toBe('Mayor Ana Ruiz said the wall will cost $42 million [¶2].');
     expect(reply('How much will the wall cost?', 'Mayor Ana Ruiz said the wall').text.startsWith('$42 million — ')).toBe(true);
+  });
+
+  it('puts the one proper name the question does not hold first for "what is the name of", and none when there are two', () => {
+    expect(reply('What is the name of the council member who voted no?', 'Tom Hale, 61').text.startsWith('Tom Hale — Tom Hale, 61')).toBe(true);
+    expect(analyzeQuestion('What is the name of the new wall?', tools).expects).toBe('name');
+    expect(reply('What is the name of the new wall?', 'MILLBROOK').text.startsWith('MILLBROOK, Vt. — The city')).toBe(true);
   });
 
   it('widens a sentence that opens with a pronoun to the sentence before it', () => {

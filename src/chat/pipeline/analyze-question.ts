@@ -17,6 +17,7 @@ export type AnswerKind =
   | 'age'
   | 'person'
   | 'place'
+  | 'name'
   | 'reason'
   | 'manner'
   | 'quote'
@@ -25,7 +26,7 @@ export type AnswerKind =
   | 'other';
 
 export const ANSWER_KINDS: readonly AnswerKind[] = [
-  'count', 'money', 'percent', 'time', 'duration', 'age', 'person', 'place', 'reason', 'manner', 'quote', 'definition', 'yesno', 'other',
+  'count', 'money', 'percent', 'time', 'duration', 'age', 'person', 'place', 'name', 'reason', 'manner', 'quote', 'definition', 'yesno', 'other',
 ];
 
 export interface QuestionTerm {
@@ -90,6 +91,7 @@ export function analyzeQuestion(text: string, options: AnalyzeQuestionOptions): 
   let expects: AnswerKind = 'other';
   let countNoun: string | undefined;
   let asksCount = false;
+  let nameWord = -1;
   const headNoun =
     whIndex === -1
       ? undefined
@@ -112,6 +114,10 @@ export function analyzeQuestion(text: string, options: AnalyzeQuestionOptions): 
   else if (wh === 'who' || wh === 'whom' || wh === 'whose') expects = 'person';
   else if (wh === 'what' || wh === 'which') {
     if (headNoun !== undefined) expects = kindOfNoun(lexicon, headNoun.lemma);
+    // "What is the name of the bakery?", "What is the runway called?": a proper name, unless the thing named is a
+    // person or a place (then the kind already asks for one).
+    nameWord = nameAsked(tokens, whIndex);
+    if (nameWord !== -1 && expects === 'other') expects = 'name';
     if (expects === 'other' && isDefinitionQuestion(tokens, whIndex)) expects = 'definition';
   } else if (words[0] !== undefined && AUX_START.has(words[0].pos) && words[0].pos === 'AUX') expects = 'yesno';
 
@@ -119,14 +125,14 @@ export function analyzeQuestion(text: string, options: AnalyzeQuestionOptions): 
   if (speaker !== undefined && (expects === 'other' || expects === 'definition')) expects = 'quote';
   // "Who is Bulat?", "Where is Kursk?": a description of the name asked about, not another name or place.
   const identity = identityAsked(analysis, whIndex);
-  if (identity !== undefined) expects = 'definition';
+  if (identity !== undefined && nameWord === -1) expects = 'definition';
   // "how many / much / old / long / far ...": the modifier belongs to the question word, not to the subject.
   const whModifier = wh === 'how' && (next?.pos === 'ADJ' || next?.pos === 'ADV') ? whIndex + 1 : -1;
 
   const terms: QuestionTerm[] = [];
   const seen = new Set<string>();
   tokens.forEach((token, i) => {
-    if (i === whIndex || i === whModifier || token.pos === 'PUNCT' || token.pos === 'AUX' || token.pos === 'PRON' || token.pos === 'DET') return;
+    if (i === whIndex || i === whModifier || i === nameWord || token.pos === 'PUNCT' || token.pos === 'PART' || token.pos === 'AUX' || token.pos === 'PRON' || token.pos === 'DET') return;
     const isName = token.pos === 'PROPN' && /^\p{Lu}/u.test(token.text);
     const lemma = isName ? token.text.toLowerCase().replace(/['’]s$/, '') : token.lemma;
     if (token.stop && !isName && token.pos !== 'NUM') return;
@@ -163,10 +169,8 @@ function headNounAfter(tokens: readonly TextToken[], from: number): TextToken | 
   for (let i = from; i < Math.min(tokens.length, from + 4); i += 1) {
     const token = tokens[i]!;
     if (token.pos === 'NOUN') {
-      // "what kind of drone": the noun after "of" is the head.
-      if (tokens[i + 1]?.lemma === 'of' && tokens[i + 2] !== undefined && /^(?:kind|type|sort|name)$/.test(token.lemma)) {
-        return tokens[i + 2]!.pos === 'NOUN' ? tokens[i + 2] : token;
-      }
+      // "what kind of drone", "the name of the bakery": the noun after "of" is the head.
+      if (tokens[i + 1]?.lemma === 'of' && /^(?:kind|type|sort|name)$/.test(token.lemma)) return headNounAfter(tokens, i + 2) ?? token;
       return token;
     }
     if (token.pos !== 'DET' && token.pos !== 'ADJ' && token.pos !== 'NUM' && token.pos !== 'ADV') return undefined;
@@ -184,6 +188,26 @@ function kindOfNoun(lexicon: Lexicon, lemma: string): AnswerKind {
   if (classes.has('noun.possession') && lexicon.classes(lemma, 'noun', 1).has('noun.possession')) return 'money';
   if (classes.has('noun.motive')) return 'reason';
   return 'other';
+}
+
+/**
+ * The word that makes a "what" question ask for a name, or -1: "the name of X", "X's name", "X's last name", or
+ * a question that ends "... called?" / "... named?" after a form of "be" ("What is the runway being rebuilt
+ * called?"). English grammar only; "named" inside a relative clause ("the man named in the suit") does not count.
+ */
+function nameAsked(tokens: readonly TextToken[], whIndex: number): number {
+  const words = tokens.map((t, i) => ({ t, i })).filter(({ t }) => t.pos !== 'PUNCT');
+  for (const { t, i } of words) {
+    if (i <= whIndex || t.lemma !== 'name' || t.pos !== 'NOUN') continue;
+    const after = tokens[i + 1];
+    const before = tokens[i - 1];
+    if (i === whIndex + 1 || after?.lemma === 'of' || before?.text === "'s" || before?.text === '’s' || /['’]s$/.test(before?.text ?? '') || before?.pos === 'ADJ' || i === words.at(-1)!.i) return i;
+  }
+  const last = words.at(-1);
+  if (last !== undefined && (last.t.lemma === 'call' || last.t.lemma === 'name') && last.t.pos === 'VERB') {
+    if (tokens.slice(whIndex + 1, last.i).some((t) => t.lemma === 'be')) return last.i;
+  }
+  return -1;
 }
 
 /** "What is X?", "What was the Baba Yaga?": the wh-word, a form of "be", and nothing but the thing asked about. */

@@ -1,8 +1,10 @@
+import type { Lexicon } from '../../nlp/lexicon.js';
 import type { Citation } from '../answer-types.js';
 import { formatCitedSentence } from '../compose-answer.js';
 import type { AnswerKind, QuestionModel } from './analyze-question.js';
 import type { ArticleModel, SentenceModel } from './article-model.js';
 import type { RankedSentence } from './rank.js';
+import { namesOf } from './match-answer-kind.js';
 
 /**
  * Stage 5: an answer that reads as a reply, built only from the article's own words.
@@ -25,10 +27,12 @@ export interface ComposeReplyOptions {
   readonly question: QuestionModel;
   readonly model: ArticleModel;
   readonly ranked: readonly RankedSentence[];
+  /** WordNet, to tell a sentence's capitalised first word from a name. */
+  readonly lexicon: Lexicon;
 }
 
 /** Kinds whose answer is one value worth putting first. */
-const FACT_KINDS = new Set<AnswerKind>(['count', 'money', 'percent', 'time', 'duration', 'age', 'person', 'place']);
+const FACT_KINDS = new Set<AnswerKind>(['count', 'money', 'percent', 'time', 'duration', 'age', 'person', 'place', 'name']);
 /** Openings that lean on the sentence before (closed-class English connectives and pronouns). */
 const LEANS_BACK = /^["“]?(?:so|but|and|also|still|yet|then|however|instead|meanwhile|this|that|these|those|it|its|he|she|they|him|her|them|his|their|there)\b/i;
 const HE_SHE = /^(He|She)\b/;
@@ -53,7 +57,7 @@ export function composeReply(options: ComposeReplyOptions): ComposedReply {
   }
   const citations: Citation[] = [];
   const parts: string[] = [];
-  const fact = FACT_KINDS.has(kind) ? factOf(question, model, best) : undefined;
+  const fact = FACT_KINDS.has(kind) ? factOf(question, model, options.lexicon, best) : undefined;
   if (fact !== undefined) parts.push(`${fact} —`);
   for (const group of picks) {
     const paragraph = group[0]!.paragraph;
@@ -116,7 +120,7 @@ function lastName(name: string): string {
  * hold (a number for "how many", a date for "when", a person's name for "who"), or undefined when there is
  * no single such value.
  */
-function factOf(question: QuestionModel, model: ArticleModel, s: SentenceModel): string | undefined {
+function factOf(question: QuestionModel, model: ArticleModel, lexicon: Lexicon, s: SentenceModel): string | undefined {
   const asked = new Set(question.analysis.tokens.map((t) => t.text.toLowerCase()));
   const fresh = (text: string): boolean => !text.toLowerCase().split(/\s+/).every((w) => asked.has(w));
   const entities = s.analysis.entities;
@@ -146,6 +150,10 @@ function factOf(question: QuestionModel, model: ArticleModel, s: SentenceModel):
     case 'person': {
       const people = s.people.filter(fresh);
       return people.length === 1 ? people[0] : undefined;
+    }
+    case 'name': {
+      const names = namesOf({ question, model, lexicon }, s, fresh);
+      return names.length === 1 ? names[0] : undefined;
     }
     case 'place': {
       const places = s.places.filter(fresh);

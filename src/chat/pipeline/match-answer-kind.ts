@@ -1,5 +1,5 @@
 import type { Lexicon } from '../../nlp/lexicon.js';
-import type { TextToken } from '../../nlp/text-analyzer.js';
+import type { NameSpan, TextToken } from '../../nlp/text-analyzer.js';
 import type { AnswerKind, QuestionModel } from './analyze-question.js';
 import type { ArticleModel, SentenceModel } from './article-model.js';
 
@@ -51,6 +51,8 @@ function matchesKind(input: KindMatcherInput, asked: ReadonlySet<string>, senten
       return sentence.people.some((name) => newValue(name));
     case 'place':
       return sentence.places.some((name) => newValue(name)) || sentence.analysis.names.some((n, _, all) => newValue(n.text) && tokens[n.firstToken - 1]?.pos === 'ADP' && all.length > 0 && input.model.nameKind(n.text) !== 'person');
+    case 'name':
+      return namesOf(input, sentence, newValue).length > 0;
     case 'reason':
       return tokens.some((t) => CAUSAL.has(t.lemma) && !asked.has(t.lemma)) || sentence.termSet.has('becaus');
     case 'quote':
@@ -95,4 +97,48 @@ function isTimeWord(tokens: readonly TextToken[], i: number, lexicon: Lexicon): 
   if (t.pos === 'NUM' && /^(?:1[89]|20)\d\d$/.test(t.text)) return true;
   if (t.pos !== 'NOUN' && t.pos !== 'PROPN') return false;
   return lexicon.classes(t.lemma, 'noun', 1).has('noun.time');
+}
+
+/** Words that may stand between a noun and its name: "a company, Acme", "a program called Essential Air Service". */
+const NAMING = new Set([',', 'call', 'name', 'know', 'as', 'dub', ':', '(', '—', '–']);
+/** What may stand between a name and the noun after it in apposition ("Tom Hale, 61, a council member"). */
+const BETWEEN = new Set([',', '—', '–', '(', ')']);
+const APPOSITION_POS = new Set(['DET', 'NUM', 'ADJ']);
+
+/**
+ * What answers "What is the name of the X?": proper names in the sentence the question does not hold (dates and
+ * times left out: "In January" names no company). When the sentence mentions the X itself, only a name that is
+ * the X's own counts: one that holds the word ("Cutler County Memorial Hospital"), stands before it ("the Sable
+ * River dam", "Tom Hale, 61, a council member"), or follows it in apposition ("her husband, Tom", "a program
+ * called Essential Air Service");
+ * "a contractor hauled the limbs" with a city named elsewhere in the sentence does not name the contractor.
+ */
+export function namesOf(
+  input: { readonly question: QuestionModel; readonly model: ArticleModel; readonly lexicon: Lexicon },
+  sentence: SentenceModel,
+  fresh: (text: string) => boolean,
+): string[] {
+  const { tokens, entities } = sentence.analysis;
+  const focus = input.question.focus;
+  const dates = entities.filter((e) => e.kind === 'date' || e.kind === 'time');
+  // A capital that only opens the sentence ("Work resumed ...") is a dictionary word, unless the article knows it as a name.
+  const opener = (n: NameSpan): boolean =>
+    n.firstToken === 0 && n.lastToken === 0 && input.model.nameKind(n.text) === 'other' && (['noun', 'verb', 'adj', 'adv'] as const).some((pos) => input.lexicon.knows(tokens[0]!.lemma, pos));
+  const names = sentence.analysis.names.filter((n) => fresh(n.text) && !opener(n) && !dates.some((d) => d.start <= n.start && n.end <= d.end));
+  const at = focus === undefined ? [] : tokens.flatMap((t, i) => (t.lemma === focus || t.text.toLowerCase() === focus ? [i] : []));
+  if (at.length === 0) return names.map((n) => n.text);
+  const own = (n: NameSpan): boolean =>
+    at.some((f) => {
+      if (n.firstToken <= f && f <= n.lastToken) return true;
+      if (n.lastToken < f) {
+        // "the Sable River dam", "Tom Hale, 61, a council member".
+        let i = f - 1;
+        while (i > n.lastToken && i >= f - 5 && (BETWEEN.has(tokens[i]!.text) || APPOSITION_POS.has(tokens[i]!.pos))) i -= 1;
+        return i === n.lastToken;
+      }
+      let i = f + 1;
+      while (i < n.firstToken && i <= f + 3 && (NAMING.has(tokens[i]!.lemma) || NAMING.has(tokens[i]!.text) || tokens[i]!.pos === 'DET')) i += 1;
+      return i === n.firstToken;
+    });
+  return names.filter(own).map((n) => n.text);
 }
