@@ -19,7 +19,11 @@ function floodingEngine(engine: Engine, count: number, size: number): Engine {
     async ask(question, options = {}) {
       const real = await engine.ask(question, options.article === undefined ? {} : { article: options.article });
       const chunk = 'x'.repeat(size);
-      for (let i = 0; i < count; i += 1) options.onDelta?.(chunk);
+      // One chunk per turn of the event loop, as a streaming model's tokens come.
+      for (let i = 0; i < count; i += 1) {
+        options.onDelta?.(chunk);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
       return { ...real, answer: chunk.repeat(count) };
     },
   };

@@ -45,6 +45,24 @@ describe('createDeltaCoalescer', () => {
     expect(frames).toHaveLength(1);
   });
 
+  it('settle drops an answer that came in one burst (the final frame carries it) and sends the tail of a streamed one', async () => {
+    const { frames, coalescer } = harness();
+    coalescer.begin('whole');
+    for (const word of ['All ', 'at ', 'once.']) coalescer.push(word);
+    coalescer.settle();
+    await nextTick();
+    expect(frames).toEqual([]);
+    coalescer.begin('streamed');
+    coalescer.push('First ');
+    await nextTick();
+    coalescer.push('then ');
+    coalescer.push('the rest.');
+    coalescer.settle();
+    expect(frames.map((f) => f.text)).toEqual(['First ', 'then the rest.']);
+    await nextTick();
+    expect(frames).toHaveLength(2);
+  });
+
   it('begin flushes the previous answer under its own id and restarts the counts', async () => {
     const { frames, coalescer } = harness();
     coalescer.begin('q1');

@@ -82,8 +82,10 @@ export function handleChatConnection(options: ChatConnectionOptions): ChatConnec
   });
 
   function send(message: ServerMessage): void {
-    // Held deltas go first: every other frame (the final answer above all) follows the text streamed before it.
-    if (message.type !== 'delta') deltas.flush();
+    // Held deltas go first: every other frame follows the text streamed before it. The final answer settles
+    // them instead: an answer that came in one burst needs no delta besides itself.
+    if (message.type === 'answer') deltas.settle();
+    else if (message.type !== 'delta') deltas.flush();
     if (socket.readyState !== WebSocket.OPEN) return;
     // A client that does not read gets nothing more than its answers: everything else would pile up here.
     if (message.type !== 'answer' && socket.bufferedAmount > options.maxBufferedBytes) {
