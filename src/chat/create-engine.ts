@@ -154,7 +154,12 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   const retriever = new HybridRetriever({ index, embeddings });
   const embedQuery = createQueryEmbedder({ embeddings, capacity: 2048 });
   const analyzer = options.analyzer ?? createTextAnalyzer();
-  const standaloneQuestion = createStandaloneQuestion({ analyzer });
+  // Lazy: the pipeline below exists before any question is asked.
+  const standaloneQuestion = createStandaloneQuestion({
+    analyzer,
+    // A conversation kept across a corpus change may cite a story that is gone: its names are then unknown.
+    nameKind: (name, slug) => (slugs.has(slug) ? pipeline.articleModel(slug).nameKind(name) : 'other'),
+  });
   const pipeline = createAnswerPipeline({
     articles,
     chunks: index.chunks,

@@ -58,4 +58,27 @@ describe('standaloneQuestion', () => {
       'How many North Korean soldiers were killed in Kursk?',
     );
   });
+
+  describe('with the article\'s name registry', () => {
+    const kinds: Record<string, 'person' | 'place' | 'other'> = { 'Ed Salas': 'person', Salas: 'person', 'Ridgeline Renewables': 'other', 'Dana Cole': 'person', Marlow: 'place' };
+    const withRegistry = createStandaloneQuestion({ analyzer: createTextAnalyzer(), nameKind: (name) => kinds[name] ?? 'other' });
+
+    it('takes "he" for the person the previous answer named when the question named nobody', () => {
+      const history = [{ question: 'Who runs the transit agency?', answer: answer('The agency is led by Ed Salas, who took over in 2021.') }];
+      expect(withRegistry('What did he say about the cuts?', history)).toBe('What did Ed Salas say about the cuts?');
+      // Without the registry a full name from the answer is the only guess, and the same one here.
+      expect(standaloneQuestion('What did he say about the cuts?', history)).toBe('What did Ed Salas say about the cuts?');
+    });
+
+    it('never takes a company for "she": the person the answer quotes instead', () => {
+      const history = [{ question: 'Who speaks for Ridgeline Renewables?', answer: answer('Dana Cole, a spokeswoman for the company, said work starts in May.') }];
+      expect(withRegistry('And what did she say?', history)).toBe('And what did Dana Cole say?');
+      expect(standaloneQuestion('And what did she say?', history)).toBe('And what did Ridgeline Renewables say?');
+    });
+
+    it('keeps a person the previous question named over one the answer names', () => {
+      const history = [{ question: 'What did Salas decide?', answer: answer('Salas told Dana Cole the routes would be cut.') }];
+      expect(withRegistry('Why did he decide that?', history)).toBe('Why did Salas decide that?');
+    });
+  });
 });
