@@ -154,12 +154,6 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   const retriever = new HybridRetriever({ index, embeddings });
   const embedQuery = createQueryEmbedder({ embeddings, capacity: 2048 });
   const analyzer = options.analyzer ?? createTextAnalyzer();
-  // Lazy: the pipeline below exists before any question is asked.
-  const standaloneQuestion = createStandaloneQuestion({
-    analyzer,
-    // A conversation kept across a corpus change may cite a story that is gone: its names are then unknown.
-    nameKind: (name, slug) => (slugs.has(slug) ? pipeline.articleModel(slug).nameKind(name) : 'other'),
-  });
   const pipeline = createAnswerPipeline({
     articles,
     chunks: index.chunks,
@@ -169,6 +163,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     model: options.answerModel ?? loadAnswerModel(),
     ...(options.maxArticleModels === undefined ? {} : { maxArticleModels: options.maxArticleModels }),
   });
+  const standaloneQuestion = createStandaloneQuestion({ analyzer, nameKind: pipeline.nameKind });
   // Parse the articles while the first readers arrive, not when their first question does.
   const stopWarmUp = pipeline.warmUp();
   const single = articles.length === 1 ? articles[0]!.slug : undefined;

@@ -67,12 +67,13 @@ function subjectOf(previous: ConversationTurn, previousStandalone: string, tools
   // said" makes a company look like a person); else, as without a registry, the question's first name that
   // is not a place, or a full name from the answer.
   const quotedPerson = (n: string): boolean => kind(n) === 'person' && !asked.includes(n);
+  const fullName = (n: string): boolean => n.includes(' ');
   return (
     asked.find((n) => kind(n) === 'person') ??
-    quoted.find((n) => n.includes(' ') && quotedPerson(n)) ??
+    quoted.find((n) => fullName(n) && quotedPerson(n)) ??
     quoted.find(quotedPerson) ??
     asked.find((n) => kind(n) !== 'place') ??
-    quoted.find((n) => n.split(' ').length > 1)
+    quoted.find(fullName)
   );
 }
 

@@ -59,7 +59,7 @@ async function main(): Promise<number> {
     const lexicon = createLexicon();
     const pipeline = createAnswerPipeline({ articles, chunks: index.chunks, vectors: retriever, analyzer, lexicon });
     const suites = (await findSuites(path.resolve('evals'))).filter((s) => !s.fixture);
-    const questions = collectTrainingQuestions({ suites, pipeline, lexicon, standaloneQuestion: createStandaloneQuestion({ analyzer, nameKind: (name, slug) => pipeline.articleModel(slug).nameKind(name) }) });
+    const questions = collectTrainingQuestions({ suites, pipeline, lexicon, standaloneQuestion: createStandaloneQuestion({ analyzer, nameKind: pipeline.nameKind }) });
     logger.info('train: questions collected', { questions: questions.length });
     const analyzed = questions.map((q) => ({ q, model: pipeline.analyze(q.text, q.slug) }));
     const vectors = await embeddings.embedDocuments(analyzed.map((a) => a.model.text));

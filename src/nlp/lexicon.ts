@@ -22,6 +22,11 @@ export interface Lexicon {
   close(): void;
 }
 
+/** Whether WordNet knows the word in any part of speech: an English word, not a name or a typo. */
+export function isDictionaryWord(lexicon: Lexicon, word: string): boolean {
+  return lexicon.knows(word, 'noun') || lexicon.knows(word, 'verb') || lexicon.knows(word, 'adj') || lexicon.knows(word, 'adv');
+}
+
 export interface LexiconOptions {
   readonly wordnet?: WordNet;
   /** Senses of a word considered; default 3. */

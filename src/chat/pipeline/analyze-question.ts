@@ -201,7 +201,7 @@ function nameAsked(tokens: readonly TextToken[], whIndex: number): number {
     if (i <= whIndex || t.lemma !== 'name' || t.pos !== 'NOUN') continue;
     const after = tokens[i + 1];
     const before = tokens[i - 1];
-    if (i === whIndex + 1 || after?.lemma === 'of' || before?.text === "'s" || before?.text === '’s' || /['’]s$/.test(before?.text ?? '') || before?.pos === 'ADJ' || i === words.at(-1)!.i) return i;
+    if (i === whIndex + 1 || after?.lemma === 'of' || /['’]s$/.test(before?.text ?? '') || before?.pos === 'ADJ' || i === words.at(-1)!.i) return i;
   }
   const last = words.at(-1);
   if (last !== undefined && (last.t.lemma === 'call' || last.t.lemma === 'name') && last.t.pos === 'VERB') {

@@ -7,6 +7,7 @@ import { linearScore, sigmoid, type AnswerModel } from './answer-model.js';
 import { answerabilityFeatures } from './answerability-features.js';
 import { buildArticleModel, type ArticleModel, type CorpusVectors } from './article-model.js';
 import { correctSpelling } from './correct-spelling.js';
+import type { NameKind } from './name-registry.js';
 import { computeFeatures, type QuestionContext } from './features.js';
 import { rankSentences, type RankedSentence } from './rank.js';
 
@@ -18,6 +19,11 @@ import { rankSentences, type RankedSentence } from './rank.js';
 export interface AnswerPipeline {
   readonly articles: readonly Article[];
   articleModel(slug: string): ArticleModel;
+  /**
+   * What the article's name registry knows a name as; 'other' for a story not in the index (a conversation kept
+   * across a corpus change may cite one that is gone).
+   */
+  nameKind(name: string, slug: string): NameKind;
   /** The question parsed, with typos corrected against the article's words. */
   analyze(question: string, slug: string): QuestionModel;
   features(input: FeatureInput): QuestionContext;
@@ -103,6 +109,7 @@ export function createAnswerPipeline(options: AnswerPipelineOptions): AnswerPipe
     model: options.model,
     lexicon,
     articleModel,
+    nameKind: (name, slug) => (bySlug.has(slug) ? articleModel(slug).nameKind(name) : 'other'),
     warmUp() {
       let stopped = false;
       // The newest stories first (readers ask most about them), no more than the cache keeps.

@@ -4,7 +4,7 @@ import { formatCitedSentence } from '../compose-answer.js';
 import type { AnswerKind, QuestionModel } from './analyze-question.js';
 import type { ArticleModel, SentenceModel } from './article-model.js';
 import type { RankedSentence } from './rank.js';
-import { namesOf } from './match-answer-kind.js';
+import { askedWords, isNewValue, namesOf } from './match-answer-kind.js';
 
 /**
  * Stage 5: an answer that reads as a reply, built only from the article's own words.
@@ -121,8 +121,7 @@ function lastName(name: string): string {
  * no single such value.
  */
 function factOf(question: QuestionModel, model: ArticleModel, lexicon: Lexicon, s: SentenceModel): string | undefined {
-  const asked = new Set(question.analysis.tokens.map((t) => t.text.toLowerCase()));
-  const fresh = (text: string): boolean => !text.toLowerCase().split(/\s+/).every((w) => asked.has(w));
+  const fresh = isNewValue(askedWords(question));
   const entities = s.analysis.entities;
   const pick = (kinds: readonly string[]): string | undefined => {
     const found = entities.filter((e) => kinds.includes(e.kind) && fresh(e.text));

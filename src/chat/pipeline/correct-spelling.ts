@@ -1,4 +1,4 @@
-import type { Lexicon } from '../../nlp/lexicon.js';
+import { isDictionaryWord, type Lexicon } from '../../nlp/lexicon.js';
 import type { AnalyzedText } from '../../nlp/text-analyzer.js';
 
 /**
@@ -19,7 +19,7 @@ export function correctSpelling(
     const word = token.text.toLowerCase();
     if (!/^\p{L}{4,}$/u.test(word) || token.stop || vocabulary.has(word)) continue;
     if (/^\p{Lu}/u.test(token.text) && token.pos === 'PROPN') continue; // a name the article does not hold
-    if (isKnownWord(lexicon, word, token.lemma)) continue;
+    if (isDictionaryWord(lexicon, word) || (token.lemma !== word && isDictionaryWord(lexicon, token.lemma))) continue;
     const best = closestWord(word, vocabulary);
     if (best === undefined) continue;
     const replacement = token.text[0] === token.text[0]!.toUpperCase() ? best[0]!.toUpperCase() + best.slice(1) : best;
@@ -27,15 +27,6 @@ export function correctSpelling(
     shift += replacement.length - token.text.length;
   }
   return text;
-}
-
-function isKnownWord(lexicon: Lexicon, word: string, lemma: string): boolean {
-  for (const form of new Set([word, lemma])) {
-    if (lexicon.knows(form, 'noun') || lexicon.knows(form, 'verb') || lexicon.knows(form, 'adj') || lexicon.knows(form, 'adv')) {
-      return true;
-    }
-  }
-  return false;
 }
 
 function closestWord(word: string, vocabulary: ReadonlyMap<string, number>): string | undefined {

@@ -1,4 +1,4 @@
-import type { Lexicon } from '../../nlp/lexicon.js';
+import { isDictionaryWord, type Lexicon } from '../../nlp/lexicon.js';
 import type { NameSpan, TextToken } from '../../nlp/text-analyzer.js';
 import type { AnswerKind, QuestionModel } from './analyze-question.js';
 import type { ArticleModel, SentenceModel } from './article-model.js';
@@ -21,15 +21,25 @@ const CAUSAL = new Set(['because', 'since', 'so', 'due', 'therefore', 'thus', 'h
 
 /** A test for one question, applied to every candidate sentence. */
 export function createKindMatcher(input: KindMatcherInput): (sentence: SentenceModel) => boolean {
-  const asked = new Set(input.question.analysis.tokens.map((t) => t.text.toLowerCase()));
-  return (sentence) => matchesKind(input, asked, sentence);
+  const asked = askedWords(input.question);
+  const newValue = isNewValue(asked);
+  return (sentence) => matchesKind(input, asked, newValue, sentence);
 }
 
-function matchesKind(input: KindMatcherInput, asked: ReadonlySet<string>, sentence: SentenceModel): boolean {
+/** The question's words, lower-cased: a value made only of them is what the question already holds. */
+export function askedWords(question: QuestionModel): ReadonlySet<string> {
+  return new Set(question.analysis.tokens.map((t) => t.text.toLowerCase()));
+}
+
+/** A value ("11,000", "Kursk") the question does not already hold. */
+export function isNewValue(asked: ReadonlySet<string>): (text: string) => boolean {
+  return (text) => !text.toLowerCase().split(/\s+/).every((w) => asked.has(w));
+}
+
+function matchesKind(input: KindMatcherInput, asked: ReadonlySet<string>, newValue: (text: string) => boolean, sentence: SentenceModel): boolean {
   const { kind, lexicon } = input;
   const tokens = sentence.analysis.tokens;
   const entities = sentence.analysis.entities;
-  const newValue = (text: string): boolean => !text.toLowerCase().split(/\s+/).every((w) => asked.has(w));
   const newNumber = (t: TextToken): boolean => t.pos === 'NUM' && !asked.has(t.text.toLowerCase());
   switch (kind) {
     case 'count':
@@ -123,7 +133,7 @@ export function namesOf(
   const dates = entities.filter((e) => e.kind === 'date' || e.kind === 'time');
   // A capital that only opens the sentence ("Work resumed ...") is a dictionary word, unless the article knows it as a name.
   const opener = (n: NameSpan): boolean =>
-    n.firstToken === 0 && n.lastToken === 0 && input.model.nameKind(n.text) === 'other' && (['noun', 'verb', 'adj', 'adv'] as const).some((pos) => input.lexicon.knows(tokens[0]!.lemma, pos));
+    n.firstToken === 0 && n.lastToken === 0 && input.model.nameKind(n.text) === 'other' && isDictionaryWord(input.lexicon, tokens[0]!.lemma);
   const names = sentence.analysis.names.filter((n) => fresh(n.text) && !opener(n) && !dates.some((d) => d.start <= n.start && n.end <= d.end));
   const at = focus === undefined ? [] : tokens.flatMap((t, i) => (t.lemma === focus || t.text.toLowerCase() === focus ? [i] : []));
   if (at.length === 0) return names.map((n) => n.text);
